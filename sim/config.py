@@ -1,0 +1,226 @@
+"""Typed configuration of a run, registered in Hydra's ConfigStore, and its validation.
+
+Every parameter carries its unit in the comment next to it. The YAML files in the
+top-level ``scenarios/`` folder fill these dataclasses; Hydra rejects unknown keys and
+wrong types, and :func:`validate` rejects values outside their allowed range, naming
+the key and what is allowed, before anything is built or written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+OCCUPATION_LEVELS = ("unit", "minor", "sub_major", "major")
+
+
+class ConfigError(ValueError):
+    """A configuration value is outside what the model allows."""
+
+
+@dataclass
+class PopulationConfig:
+    """How the synthetic population is drawn from the embedded data."""
+
+    occupation_level: str = "unit"  # ISCO-08 level: unit (4-digit), minor, sub_major, major
+    data_dir: str | None = None  # folder with the default tables; None = embedded default
+    firm_size_exponent: float = 2.0  # Pareto tail exponent of firm size (Zipf ~ 2.0 in PDF)
+    firm_size_max: int = 20000  # largest firm, jobs (persons, before scaling)
+    wage_sigma_within_cell: float = 0.55  # sd of log wage within region x occupation cell
+    vacancy_rate_initial: float = 0.008  # desired jobs above filled jobs at month 0, fraction
+    burn_in_months: int = 12  # months run before month 0 with wages held, to settle flows
+
+
+@dataclass
+class DemandConfig:
+    """Labour demand: business-cycle and region-sector shocks to desired jobs."""
+
+    cycle_persistence: float = 0.95  # AR(1) coefficient of the national log demand index, monthly
+    cycle_volatility: float = 0.003  # sd of monthly innovation of the national log demand index
+    local_persistence: float = 0.9  # AR(1) coefficient of region x sector log demand
+    local_volatility: float = 0.003  # sd of monthly innovation of region x sector log demand
+    trend_growth_annual: float = 0.0  # exogenous growth of desired jobs, fraction per year
+
+
+@dataclass
+class SeparationsConfig:
+    """Quits, layoffs and the adjustment of jobs to demand."""
+
+    p_quit_to_unemployment: float = 0.007  # monthly probability an employed worker quits
+    layoff_speed: float = 0.3  # share of a post's excess jobs shed by layoff each month
+
+
+@dataclass
+class MatchingConfig:
+    """Job search and hiring."""
+
+    applications_per_month: int = 6  # applications an unemployed searcher sends, per month
+    p_on_the_job_search: float = 0.08  # monthly probability an employed worker searches
+    applications_on_the_job: int = 2  # applications an on-the-job searcher sends
+    p_apply_own_occupation: float = 0.5  # weight of own occupation in the target choice
+    p_apply_other_region: float = 0.03  # probability an application goes to another region
+    p_application_considered: float = 0.7  # probability a firm reads an application
+    skill_gap_allowed: int = 1  # an applicant may be this many ISCO skill levels below the job
+    on_the_job_min_gain: float = 0.03  # wage gain needed to change job, fraction of wage
+
+
+@dataclass
+class WagesConfig:
+    """Wage setting and the floor."""
+
+    minimum_wage: float = 85000.0  # KZT per month (from 1 Jan 2024)
+    wage_flexibility: float = 0.005  # monthly log wage change per unit of log tightness gap
+    max_monthly_change: float = 0.02  # cap on the monthly log wage change of a cell
+    labour_demand_elasticity: float = 0.3  # elasticity of desired jobs to the wage floor
+    reservation_ratio: float = 0.8  # reservation wage / last wage at the start of unemployment
+    reservation_decay: float = 0.05  # monthly decline of the reservation wage while unemployed
+
+
+@dataclass
+class ScheduledChange:
+    """A parameter that takes a new value from a given month (policy timing)."""
+
+    month: int = 0  # month from which the value applies (1 = first simulated month)
+    key: str = ""  # dotted parameter name, e.g. wages.minimum_wage
+    value: float = 0.0  # new value, in the parameter's unit
+
+
+@dataclass
+class OutputConfig:
+    """What a run writes."""
+
+    figures: bool = True  # write the standard figures
+
+
+@dataclass
+class LabsimConfig:
+    """The whole configuration of one run."""
+
+    scenario_name: str = "baseline"
+    description: str = ""
+    seed: int = 1
+    scale: float = 0.01  # agents per person in the real population (0 < scale <= 1)
+    horizon_months: int = 120  # months simulated after month 0
+    start: str = "2024-01"  # calendar month of month 0, YYYY-MM
+    population: PopulationConfig = field(default_factory=PopulationConfig)
+    demand: DemandConfig = field(default_factory=DemandConfig)
+    separations: SeparationsConfig = field(default_factory=SeparationsConfig)
+    matching: MatchingConfig = field(default_factory=MatchingConfig)
+    wages: WagesConfig = field(default_factory=WagesConfig)
+    schedule: list[ScheduledChange] = field(default_factory=list)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+def register_configs() -> None:
+    """Register the structured schema so YAML files are checked against it."""
+    cs = ConfigStore.instance()
+    cs.store(name="labsim_schema", node=LabsimConfig)
+
+
+# (key, lower, upper, lower_inclusive, upper_inclusive)
+_RANGES: list[tuple[str, float, float, bool, bool]] = [
+    ("scale", 0.0, 1.0, False, True),
+    ("horizon_months", 0, 1200, True, True),
+    ("population.firm_size_exponent", 1.05, 10.0, True, True),
+    ("population.firm_size_max", 1, 1e7, True, True),
+    ("population.wage_sigma_within_cell", 0.0, 2.0, True, True),
+    ("population.vacancy_rate_initial", 0.0, 0.5, True, True),
+    ("population.burn_in_months", 0, 240, True, True),
+    ("demand.cycle_persistence", 0.0, 1.0, True, False),
+    ("demand.cycle_volatility", 0.0, 0.2, True, True),
+    ("demand.local_persistence", 0.0, 1.0, True, False),
+    ("demand.local_volatility", 0.0, 0.2, True, True),
+    ("demand.trend_growth_annual", -0.5, 0.5, True, True),
+    ("separations.p_quit_to_unemployment", 0.0, 1.0, True, True),
+    ("separations.layoff_speed", 0.0, 1.0, True, True),
+    ("matching.applications_per_month", 0, 100, True, True),
+    ("matching.p_on_the_job_search", 0.0, 1.0, True, True),
+    ("matching.applications_on_the_job", 0, 100, True, True),
+    ("matching.p_apply_own_occupation", 0.0, 1.0, True, True),
+    ("matching.p_apply_other_region", 0.0, 1.0, True, True),
+    ("matching.p_application_considered", 0.0, 1.0, True, True),
+    ("matching.skill_gap_allowed", 0, 3, True, True),
+    ("matching.on_the_job_min_gain", 0.0, 10.0, True, True),
+    ("wages.minimum_wage", 0.0, 1e8, True, True),
+    ("wages.wage_flexibility", 0.0, 1.0, True, True),
+    ("wages.max_monthly_change", 0.0, 1.0, True, True),
+    ("wages.labour_demand_elasticity", 0.0, 5.0, True, True),
+    ("wages.reservation_ratio", 0.0, 2.0, True, True),
+    ("wages.reservation_decay", 0.0, 1.0, True, True),
+]
+_RANGE_OF = {k: (lo, hi, li, ui) for k, lo, hi, li, ui in _RANGES}
+
+
+def _get(cfg: Any, dotted: str) -> Any:
+    obj = cfg
+    for part in dotted.split("."):
+        obj = getattr(obj, part) if not isinstance(obj, dict) else obj[part]
+    return obj
+
+
+def _check_range(key: str, value: float) -> None:
+    lo, hi, lo_inc, hi_inc = _RANGE_OF[key]
+    ok_lo = value >= lo if lo_inc else value > lo
+    ok_hi = value <= hi if hi_inc else value < hi
+    if not (ok_lo and ok_hi):
+        left = "[" if lo_inc else "("
+        right = "]" if hi_inc else ")"
+        raise ConfigError(f"{key}={value!r} is out of range; allowed: {left}{lo:g}, {hi:g}{right}")
+
+
+def to_config(cfg: DictConfig | LabsimConfig) -> LabsimConfig:
+    """Turn a Hydra DictConfig into a typed :class:`LabsimConfig` (validated)."""
+    if isinstance(cfg, LabsimConfig):
+        typed = cfg
+    else:
+        merged = OmegaConf.merge(OmegaConf.structured(LabsimConfig), cfg)
+        typed = OmegaConf.to_object(merged)
+        assert isinstance(typed, LabsimConfig)
+    validate(typed)
+    return typed
+
+
+def validate(cfg: LabsimConfig) -> None:
+    """Check every value against its allowed range.
+
+    Raises
+    ------
+    ConfigError
+        Naming the first bad key, its value and what is allowed.
+    """
+    if not isinstance(cfg.seed, int) or not 0 <= cfg.seed < 2**63:
+        raise ConfigError(f"seed={cfg.seed!r} is not allowed; allowed: integers 0 .. 2**63-1")
+    for key, *_ in _RANGES:
+        _check_range(key, _get(cfg, key))
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", cfg.start):
+        raise ConfigError(f"start={cfg.start!r} is not a month; allowed: YYYY-MM, e.g. 2024-01")
+    if cfg.population.occupation_level not in OCCUPATION_LEVELS:
+        raise ConfigError(
+            f"population.occupation_level={cfg.population.occupation_level!r} is unknown; "
+            f"allowed: {', '.join(OCCUPATION_LEVELS)}"
+        )
+    if cfg.wages.max_monthly_change <= 0 and cfg.wages.wage_flexibility > 0:
+        raise ConfigError("wages.max_monthly_change=0 blocks wage adjustment; allowed: > 0")
+    for i, change in enumerate(cfg.schedule):
+        if change.key not in _RANGE_OF:
+            raise ConfigError(
+                f"schedule[{i}].key={change.key!r} is not a schedulable parameter; allowed: "
+                + ", ".join(k for k, *_ in _RANGES if "." in k)
+            )
+        if "." not in change.key:
+            raise ConfigError(f"schedule[{i}].key={change.key!r} cannot change during a run")
+        if not 1 <= change.month <= max(cfg.horizon_months, 1):
+            raise ConfigError(
+                f"schedule[{i}].month={change.month} is outside the run; "
+                f"allowed: 1 .. horizon_months ({cfg.horizon_months})"
+            )
+        _check_range(change.key, change.value)
+
+
+def schedulable_keys() -> list[str]:
+    """Parameters that a :class:`ScheduledChange` may set during a run."""
+    return [k for k, *_ in _RANGES if "." in k]

@@ -1,0 +1,398 @@
+"""The embedded Kazakhstan dataset: loading, validation and aggregation of occupations.
+
+The tables in ``sim/data/default/`` are built from public sources by
+``experiments/data/build_default_data.py``; ``sim/data/SOURCES.md`` names the source of
+every figure and the method of every estimate. :func:`load_dataset` reads them, checks
+shapes, ranges and that shares sum to one, and returns a :class:`Dataset` of numpy
+arrays indexed by the model's integer codes (region, sector, ISCO major group,
+occupation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_DIR = Path(str(resources.files("sim.data") / "default"))
+
+GROUPS = ("native", "internal_migrant", "foreign_migrant", "kandas")
+MAJOR_GROUPS = {
+    1: "Managers",
+    2: "Professionals",
+    3: "Technicians and associate professionals",
+    4: "Clerical support workers",
+    5: "Service and sales workers",
+    6: "Skilled agricultural, forestry and fishery workers",
+    7: "Craft and related trades workers",
+    8: "Plant and machine operators and assemblers",
+    9: "Elementary occupations",
+}
+_LEVEL_DIGITS = {"unit": 4, "minor": 3, "sub_major": 2, "major": 1}
+_SHARE_TOL = 1e-6
+
+_COLUMNS = {
+    "regions.csv": [
+        "region_id",
+        "name_en",
+        "population",
+        "urban_share",
+        "employed",
+        "unemployment_rate",
+        "labour_force",
+        "mean_wage",
+        "digital_literacy",
+    ],
+    "sectors.csv": ["sector", "label", "employment_share"],
+    "occupations.csv": [
+        "isco08",
+        "title",
+        "major",
+        "skill_level",
+        "genai_exposure",
+        "computerisation_prob",
+        "digital_skill_need",
+        "tendency",
+        "share_within_major",
+        "rel_wage_within_major",
+    ],
+    "employment_cells.csv": ["region_id", "sector", "major", "employed"],
+    "wages_region_major.csv": ["region_id", "major", "mean_wage"],
+    "mobility_edges.csv": ["source", "target", "p_transition"],
+    "migrant_stocks.csv": ["region_id", "group", "persons"],
+    "calibration_targets.csv": ["key", "value", "unit", "source"],
+}
+
+
+class DataError(ValueError):
+    """A data table is missing, corrupt or inconsistent."""
+
+
+@dataclass
+class Dataset:
+    """The embedded data as arrays, indexed by the model's integer codes.
+
+    Counts are persons in the real population; wages are KZT per month at the 2023
+    level.
+    """
+
+    region_ids: list[str]
+    region_names: list[str]
+    region_population: np.ndarray  # persons, 1 Jan 2023
+    region_employed: np.ndarray  # persons at month 0
+    region_unemployment_rate: np.ndarray  # fraction of the labour force
+    region_mean_wage: np.ndarray  # KZT per month
+    region_digital_literacy: np.ndarray  # fraction of the population
+    sectors: list[str]
+    sector_labels: list[str]
+    occupation_codes: list[str]  # ISCO-08 codes at the chosen level
+    occupation_titles: list[str]
+    occupation_major: np.ndarray  # ISCO major group 1-9, int8
+    occupation_skill: np.ndarray  # ISCO skill level 1-4, int8
+    occupation_genai_exposure: np.ndarray  # ILO 2025 mean task score, 0-1
+    occupation_computerisation: np.ndarray  # Frey-Osborne probability, 0-1
+    occupation_digital_need: np.ndarray  # digital-skill requirement, 0-1
+    occupation_tendency: list[str]  # automation / augmentation / neither
+    occupation_share_within_major: np.ndarray  # share of its major group's employment
+    occupation_rel_wage: np.ndarray  # wage relative to its major group, within a region
+    employment_cells: np.ndarray  # persons, [region, sector, major-1]
+    wage_region_major: np.ndarray  # KZT per month, [region, major-1]
+    mobility_indptr: np.ndarray  # CSR row pointers over occupations, int64
+    mobility_target: np.ndarray  # CSR targets (occupation index), int32
+    mobility_weight: np.ndarray  # CSR transition weights, rows sum to 1
+    migrant_stocks: np.ndarray  # persons in the labour force, [region, group]
+    targets: dict[str, float]
+
+    @property
+    def n_regions(self) -> int:
+        return len(self.region_ids)
+
+    @property
+    def n_sectors(self) -> int:
+        return len(self.sectors)
+
+    @property
+    def n_occupations(self) -> int:
+        return len(self.occupation_codes)
+
+
+def _read(data_dir: Path, name: str) -> pd.DataFrame:
+    path = data_dir / name
+    if not path.is_file():
+        raise DataError(f"data file {path} is missing; expected the table {name}")
+    try:
+        df = pd.read_csv(path, dtype={"isco08": str, "source": str, "target": str})
+    except Exception as exc:  # pandas raises several parser error types
+        raise DataError(f"data file {path} is corrupt: {exc}") from exc
+    missing = [c for c in _COLUMNS[name] if c not in df.columns]
+    if missing:
+        raise DataError(f"data file {path} lacks column(s) {missing}; required {_COLUMNS[name]}")
+    if df.empty:
+        raise DataError(f"data file {path} has no rows")
+    numeric = [c for c in _COLUMNS[name] if c not in {"region_id", "name_en", "sector", "label"}]
+    for col in numeric:
+        if col in {"isco08", "title", "tendency", "source", "target", "group", "key", "unit"}:
+            continue
+        if not np.issubdtype(df[col].dtype, np.number) or df[col].isna().any():
+            raise DataError(f"data file {path} column {col} must be numeric with no gaps")
+    return df
+
+
+def _check_range(name: str, col: str, values: np.ndarray, lo: float, hi: float) -> None:
+    bad = (values < lo) | (values > hi)
+    if bad.any():
+        raise DataError(
+            f"{name} column {col}: {int(bad.sum())} value(s) outside [{lo:g}, {hi:g}], "
+            f"e.g. {values[bad][0]!r}"
+        )
+
+
+def _check_shares(name: str, label: str, sums: np.ndarray) -> None:
+    bad = np.abs(sums - 1.0) > _SHARE_TOL
+    if bad.any():
+        raise DataError(f"{name}: shares of {label} must sum to 1; got {sums[bad][:3]}")
+
+
+def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "unit") -> Dataset:
+    """Read and validate the default tables, aggregated to ``occupation_level``.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        Folder with the tables; the embedded default when None.
+    occupation_level : {"unit", "minor", "sub_major", "major"}
+        ISCO-08 level of the model's occupations (unit = 4-digit unit groups).
+
+    Raises
+    ------
+    DataError
+        When a file is missing or corrupt, or a check fails; the message names the
+        file and column.
+    """
+    if occupation_level not in _LEVEL_DIGITS:
+        raise DataError(
+            f"occupation_level={occupation_level!r} is unknown; allowed: {list(_LEVEL_DIGITS)}"
+        )
+    data_dir = DEFAULT_DIR if data_dir is None else Path(data_dir)
+    if not data_dir.is_dir():
+        raise DataError(f"data directory {data_dir} does not exist")
+
+    regions = _read(data_dir, "regions.csv").sort_values("region_id").reset_index(drop=True)
+    if regions["region_id"].duplicated().any():
+        raise DataError("regions.csv: region_id must be unique")
+    _check_range("regions.csv", "unemployment_rate", regions["unemployment_rate"].to_numpy(), 0, 1)
+    _check_range("regions.csv", "employed", regions["employed"].to_numpy(), 0, 1e9)
+    _check_range("regions.csv", "mean_wage", regions["mean_wage"].to_numpy(), 1, 1e9)
+    _check_range("regions.csv", "digital_literacy", regions["digital_literacy"].to_numpy(), 0, 1)
+    region_index = {r: i for i, r in enumerate(regions["region_id"])}
+
+    sectors = _read(data_dir, "sectors.csv").sort_values("sector").reset_index(drop=True)
+    _check_range("sectors.csv", "employment_share", sectors["employment_share"].to_numpy(), 0, 1)
+    _check_shares("sectors.csv", "employment_share", np.array([sectors.employment_share.sum()]))
+    sector_index = {s: i for i, s in enumerate(sectors["sector"])}
+
+    occ = _read(data_dir, "occupations.csv")
+    occ["isco08"] = occ["isco08"].str.zfill(4)
+    if occ["isco08"].duplicated().any():
+        raise DataError("occupations.csv: isco08 must be unique")
+    _check_range("occupations.csv", "major", occ["major"].to_numpy(), 1, 9)
+    _check_range("occupations.csv", "skill_level", occ["skill_level"].to_numpy(), 1, 4)
+    for col in ("genai_exposure", "computerisation_prob", "digital_skill_need"):
+        _check_range("occupations.csv", col, occ[col].to_numpy(), 0, 1)
+    _check_range("occupations.csv", "share_within_major", occ.share_within_major.to_numpy(), 0, 1)
+    _check_range("occupations.csv", "rel_wage_within_major", occ.rel_wage_within_major, 0.01, 100)
+    _check_shares(
+        "occupations.csv",
+        "share_within_major per major group",
+        occ.groupby("major")["share_within_major"].sum().to_numpy(),
+    )
+
+    cells_df = _read(data_dir, "employment_cells.csv")
+    _check_range("employment_cells.csv", "employed", cells_df["employed"].to_numpy(), 0, 1e9)
+    _check_codes("employment_cells.csv", "region_id", cells_df["region_id"], region_index)
+    _check_codes("employment_cells.csv", "sector", cells_df["sector"], sector_index)
+    cells = np.zeros((len(regions), len(sectors), 9))
+    np.add.at(
+        cells,
+        (
+            cells_df["region_id"].map(region_index).to_numpy(),
+            cells_df["sector"].map(sector_index).to_numpy(),
+            cells_df["major"].to_numpy().astype(int) - 1,
+        ),
+        cells_df["employed"].to_numpy(),
+    )
+    per_region = cells.sum(axis=(1, 2))
+    rel = np.abs(per_region - regions["employed"].to_numpy()) / regions["employed"].to_numpy()
+    if (rel > 1e-3).any():
+        i = int(np.argmax(rel))
+        raise DataError(
+            f"employment_cells.csv: employment of {regions.region_id[i]} sums to "
+            f"{per_region[i]:.0f}, regions.csv says {regions.employed[i]:.0f}"
+        )
+
+    wages_df = _read(data_dir, "wages_region_major.csv")
+    _check_range("wages_region_major.csv", "mean_wage", wages_df["mean_wage"].to_numpy(), 1, 1e9)
+    _check_codes("wages_region_major.csv", "region_id", wages_df["region_id"], region_index)
+    wages = np.full((len(regions), 9), np.nan)
+    wages[
+        wages_df["region_id"].map(region_index).to_numpy(),
+        wages_df["major"].to_numpy().astype(int) - 1,
+    ] = wages_df["mean_wage"].to_numpy()
+    if np.isnan(wages).any():
+        raise DataError("wages_region_major.csv must give a wage for every region and major 1-9")
+
+    stocks_df = _read(data_dir, "migrant_stocks.csv")
+    _check_codes("migrant_stocks.csv", "region_id", stocks_df["region_id"], region_index)
+    unknown = sorted(set(stocks_df["group"]) - set(GROUPS[1:]))
+    if unknown:
+        raise DataError(f"migrant_stocks.csv: unknown group(s) {unknown}; allowed {GROUPS[1:]}")
+    _check_range("migrant_stocks.csv", "persons", stocks_df["persons"].to_numpy(), 0, 1e8)
+    stocks = np.zeros((len(regions), len(GROUPS)))
+    np.add.at(
+        stocks,
+        (
+            stocks_df["region_id"].map(region_index).to_numpy(),
+            stocks_df["group"].map({g: i for i, g in enumerate(GROUPS)}).to_numpy(),
+        ),
+        stocks_df["persons"].to_numpy(),
+    )
+    labour_force = regions["employed"].to_numpy() / (1 - regions["unemployment_rate"].to_numpy())
+    if (stocks.sum(axis=1) > labour_force).any():
+        raise DataError("migrant_stocks.csv: migrants exceed the labour force of a region")
+
+    edges = _read(data_dir, "mobility_edges.csv")
+    edges["source"] = edges["source"].str.zfill(4)
+    edges["target"] = edges["target"].str.zfill(4)
+    _check_range("mobility_edges.csv", "p_transition", edges["p_transition"].to_numpy(), 0, 1)
+    known = set(occ["isco08"])
+    stray = sorted((set(edges["source"]) | set(edges["target"])) - known)
+    if stray:
+        raise DataError(f"mobility_edges.csv refers to unknown occupation(s) {stray[:5]}")
+    _check_shares(
+        "mobility_edges.csv",
+        "p_transition per source",
+        edges.groupby("source")["p_transition"].sum().to_numpy(),
+    )
+
+    targets_df = _read(data_dir, "calibration_targets.csv")
+    targets = dict(zip(targets_df["key"], targets_df["value"].astype(float), strict=True))
+
+    titles = _group_titles(data_dir)
+    occ_level = _aggregate_occupations(occ, edges, _LEVEL_DIGITS[occupation_level], titles)
+    (codes, names, major, skill, genai, comp, dig, tend, share, relw, indptr, tgt, wgt) = occ_level
+
+    return Dataset(
+        region_ids=list(regions["region_id"]),
+        region_names=list(regions["name_en"]),
+        region_population=regions["population"].to_numpy(float),
+        region_employed=regions["employed"].to_numpy(float),
+        region_unemployment_rate=regions["unemployment_rate"].to_numpy(float),
+        region_mean_wage=regions["mean_wage"].to_numpy(float),
+        region_digital_literacy=regions["digital_literacy"].to_numpy(float),
+        sectors=list(sectors["sector"]),
+        sector_labels=list(sectors["label"]),
+        occupation_codes=codes,
+        occupation_titles=names,
+        occupation_major=major,
+        occupation_skill=skill,
+        occupation_genai_exposure=genai,
+        occupation_computerisation=comp,
+        occupation_digital_need=dig,
+        occupation_tendency=tend,
+        occupation_share_within_major=share,
+        occupation_rel_wage=relw,
+        employment_cells=cells,
+        wage_region_major=wages,
+        mobility_indptr=indptr,
+        mobility_target=tgt,
+        mobility_weight=wgt,
+        migrant_stocks=stocks,
+        targets=targets,
+    )
+
+
+def _check_codes(name: str, col: str, values: pd.Series, index: dict[str, int]) -> None:
+    unknown = sorted(set(values) - set(index))
+    if unknown:
+        raise DataError(f"{name} column {col}: unknown code(s) {unknown[:5]}")
+
+
+def _group_titles(data_dir: Path) -> dict[str, str]:
+    path = data_dir / "isco_groups.csv"
+    if not path.is_file():
+        return {}
+    df = pd.read_csv(path, dtype={"isco08": str})
+    return dict(zip(df["isco08"], df["title"], strict=True))
+
+
+def _aggregate_occupations(
+    occ: pd.DataFrame, edges: pd.DataFrame, digits: int, titles: dict[str, str]
+) -> tuple:
+    """Aggregate unit groups to ISCO codes of ``digits`` digits.
+
+    Attributes are averaged with the unit groups' employment shares as weights; the
+    mobility network is aggregated as flows (share x transition weight) and
+    re-normalised by row.
+    """
+    occ = occ.sort_values("isco08").reset_index(drop=True)
+    occ["code"] = occ["isco08"].str[:digits]
+    w = occ["share_within_major"].to_numpy()
+    grouped = occ.assign(_w=w).groupby("code", sort=True)
+
+    def wmean(col: str) -> np.ndarray:
+        return grouped.apply(
+            lambda g: float(np.average(g[col], weights=g["_w"])), include_groups=False
+        ).to_numpy()
+
+    codes = list(grouped.groups.keys())
+    if digits == 4:
+        names = list(grouped["title"].first())
+    else:
+        names = [titles.get(c, MAJOR_GROUPS[int(c[0])] if digits == 1 else c) for c in codes]
+    major = grouped["major"].first().to_numpy().astype(np.int8)
+    skill = np.rint(wmean("skill_level")).astype(np.int8)
+    genai = wmean("genai_exposure")
+    comp = wmean("computerisation_prob")
+    dig = wmean("digital_skill_need")
+    relw = wmean("rel_wage_within_major")
+    share = grouped["_w"].sum().to_numpy()
+    tend = [
+        g["tendency"].iloc[int(np.argmax(g["_w"].to_numpy()))] for _, g in grouped
+    ]  # the tendency of the group's largest unit group
+
+    index = {c: i for i, c in enumerate(codes)}
+    share_of_unit = dict(zip(occ["isco08"], w, strict=True))
+    src = edges["source"].str[:digits].map(index).to_numpy()
+    tgt = edges["target"].str[:digits].map(index).to_numpy()
+    flow = edges["source"].map(share_of_unit).to_numpy() * edges["p_transition"].to_numpy()
+    n = len(codes)
+    dense_needed = n <= 1000
+    if not dense_needed:
+        raise DataError("too many occupations for the mobility network (more than 1000)")
+    mat = np.zeros((n, n))
+    np.add.at(mat, (src, tgt), flow)
+    empty = mat.sum(axis=1) == 0
+    mat[empty, empty] = 1.0
+    mat /= mat.sum(axis=1, keepdims=True)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    rows, cols = np.nonzero(mat)
+    np.add.at(indptr, rows + 1, 1)
+    indptr = np.cumsum(indptr)
+    return (
+        codes,
+        names,
+        major,
+        skill,
+        genai,
+        comp,
+        dig,
+        tend,
+        share,
+        relw,
+        indptr,
+        cols.astype(np.int32),
+        mat[rows, cols],
+    )

@@ -1,0 +1,113 @@
+"""Labour demand: how many jobs each post wants this month.
+
+Rule
+----
+Desired jobs of post ``p`` (firm ``f``, occupation ``o``, region ``r``, sector ``s``) in
+month ``t`` are
+
+.. math::
+
+    J_{p,t} = \\lfloor B_p \\, D_t \\, L_{rs,t} \\, G_t \\, F_{p,t} + u_p \\rfloor
+
+- ``B_p``: desired jobs at month 0 (filled jobs plus the initial vacancy rate), agents;
+- ``ln D_t = rho * ln D_{t-1} + sigma * e_t``: the national business cycle, AR(1);
+- ``ln L_{rs,t} = rho_l * ln L_{rs,t-1} + sigma_l * e_{rs,t}``: region x sector shocks;
+- ``G_t = (1 + g) ** (t / 12)``: exogenous trend growth of jobs, ``g`` per year;
+- ``F_{p,t} = (c_{p,0} / c_{p,t}) ** epsilon`` with ``c_{p,t} = max(w_{p,t}, m_t)``: the
+  labour-demand curve. The cost of a job is the post's offer ``w`` or the minimum wage
+  ``m`` if higher; when it rises above its month-0 level demand falls, with elasticity
+  ``epsilon`` (``wages.labour_demand_elasticity``), and when wages fall demand rises.
+  This is what lets a higher minimum wage cost jobs and what anchors the wage curve;
+- ``u_p``: a uniform drawn once per post, so rounding to whole jobs is unbiased across
+  posts and stable over time.
+
+Shocks come from the ``demand`` stream, one fixed-shape draw per month, so every
+scenario with the same seed sees the same business cycle (common random numbers).
+A demand upswing opens vacancies and a downswing sheds jobs (see separations): this
+is what traces out the Beveridge curve.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from sim.rng import stream_generator
+
+if TYPE_CHECKING:
+    from sim.model import LabourMarketModel
+
+
+@njit(cache=True)
+def desired_jobs_kernel(
+    jobs_base: np.ndarray,
+    rounding_draw: np.ndarray,
+    wage_offer: np.ndarray,
+    job_cost_initial: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    local_index: np.ndarray,
+    national_index: float,
+    growth: float,
+    minimum_wage: float,
+    demand_elasticity: float,
+    out: np.ndarray,
+) -> None:
+    """Write desired jobs per post into ``out`` (int32, agents)."""
+    for p in range(jobs_base.shape[0]):
+        cost = max(wage_offer[p], minimum_wage)
+        wage_factor = (job_cost_initial[p] / cost) ** demand_elasticity
+        level = (
+            jobs_base[p]
+            * national_index
+            * local_index[region[p], sector[p]]
+            * growth
+            * wage_factor
+        )
+        out[p] = np.int32(np.floor(level + rounding_draw[p]))
+
+
+class Demand:
+    """Business-cycle and local demand shocks, turned into desired jobs per post."""
+
+    name = "demand"
+
+    def __init__(self, model: LabourMarketModel) -> None:
+        self.rng = stream_generator(model.cfg.seed, self.name)
+        self.log_national = 0.0
+        self.log_local = np.zeros((model.data.n_regions, model.data.n_sectors))
+        self.on_start(model)
+
+    def on_start(self, model: LabourMarketModel) -> None:
+        """Take the month-0 cost of a job of each post as the demand curve's reference."""
+        self.job_cost_initial = np.maximum(
+            model.posts.wage_offer, model.cfg.wages.minimum_wage
+        ).astype(np.float32)
+
+    def step(self, model: LabourMarketModel) -> None:
+        """Advance the demand indices one month and set desired jobs."""
+        p = model.cfg.demand
+        shocks = self.rng.standard_normal(1 + self.log_local.size)
+        self.log_national = p.cycle_persistence * self.log_national + p.cycle_volatility * shocks[0]
+        self.log_local = p.local_persistence * self.log_local + p.local_volatility * shocks[
+            1:
+        ].reshape(self.log_local.shape)
+        growth = (1.0 + p.trend_growth_annual) ** (model.month / 12.0)
+        posts = model.posts
+        desired_jobs_kernel(
+            posts.jobs_base,
+            posts.rounding_draw,
+            posts.wage_offer,
+            self.job_cost_initial,
+            posts.region,
+            posts.sector,
+            np.exp(self.log_local),
+            float(np.exp(self.log_national)),
+            growth,
+            model.cfg.wages.minimum_wage,
+            model.cfg.wages.labour_demand_elasticity,
+            posts.jobs_desired,
+        )
+        model.flows["demand_index"] = float(np.exp(self.log_national))

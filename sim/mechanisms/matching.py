@@ -1,0 +1,317 @@
+"""Job search and matching: applications along the occupational mobility network.
+
+Rule
+----
+*Searchers.* Every unemployed worker searches; an employed worker searches with
+probability ``p_ojs`` (on-the-job search). An unemployed searcher sends ``A_u``
+applications, an on-the-job searcher ``A_e``.
+
+*Where an application goes.* For each application the worker picks
+
+- a region: their own, or with probability ``p_other`` another region chosen
+  uniformly (a gravity choice replaces this when migration lands);
+- an occupation among those with open vacancies in that region (searchers see the
+  job boards): their own occupation ``o`` with weight ``p_own``, each neighbour ``o'``
+  on the mobility network with weight ``(1 - p_own) P(o -> o')`` (``P`` the network's
+  transition weights, self-loop excluded, normalised over neighbours). Occupations
+  without an open vacancy get weight 0; if none is open the application is lost;
+- a vacancy: uniformly among the open vacancy slots of that (region, occupation)
+  cell, so a post with ``v`` vacancies is ``v`` times as likely to be picked.
+
+*Screening.* The application is read with probability ``p_read``; the applicant must
+have skill level ``>= s_o - gap`` (``s_o`` the job's ISCO skill level); the wage
+``w_p * z_i`` (offer times the worker's productivity, floored at the minimum wage)
+must reach the unemployed worker's reservation wage, or exceed an employed worker's
+current wage by the factor ``1 + g_min``.
+
+*Hiring.* Valid applications are processed in the order of a uniform priority key:
+a post hires while it has vacancies left and the worker has not been hired this
+month. This is random serial dictatorship, a standard near-linear clearing that gives
+each applicant the same chance whatever the order of agents in memory.
+
+Draws are tied to (worker, month, application number) in the ``matching`` stream.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from sim.rng import stream_key, uniform
+from sim.state import EMPLOYED, UNEMPLOYED
+
+if TYPE_CHECKING:
+    from sim.model import LabourMarketModel
+
+_DRAWS_PER_APPLICATION = 5
+
+
+@njit(cache=True)
+def neighbour_tables(
+    indptr: np.ndarray, target: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Neighbours of each occupation with weights normalised to 1, self-loops removed.
+
+    Returns CSR arrays (indptr, neighbour, weight).
+    """
+    n = indptr.shape[0] - 1
+    out_ptr = np.zeros(n + 1, dtype=np.int64)
+    for o in range(n):
+        k = 0
+        for j in range(indptr[o], indptr[o + 1]):
+            if target[j] != o and weight[j] > 0:
+                k += 1
+        out_ptr[o + 1] = out_ptr[o] + k
+    nb = np.empty(out_ptr[n], dtype=np.int32)
+    nw = np.empty(out_ptr[n], dtype=np.float64)
+    for o in range(n):
+        k = out_ptr[o]
+        total = 0.0
+        for j in range(indptr[o], indptr[o + 1]):
+            if target[j] != o and weight[j] > 0:
+                total += weight[j]
+                nb[k] = target[j]
+                nw[k] = weight[j]
+                k += 1
+        for j in range(out_ptr[o], out_ptr[o + 1]):
+            nw[j] /= total
+    return out_ptr, nb, nw
+
+
+@njit(cache=True)
+def vacancy_slots(
+    jobs_desired: np.ndarray,
+    filled: np.ndarray,
+    region: np.ndarray,
+    occupation: np.ndarray,
+    n_occupations: int,
+    n_cells: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Open vacancy slots grouped by (region, occupation) cell, CSR layout."""
+    ptr = np.zeros(n_cells + 1, dtype=np.int64)
+    for p in range(filled.shape[0]):
+        v = jobs_desired[p] - filled[p]
+        if v > 0:
+            ptr[region[p] * n_occupations + occupation[p] + 1] += v
+    for c in range(n_cells):
+        ptr[c + 1] += ptr[c]
+    slots = np.empty(ptr[n_cells], dtype=np.int32)
+    fill = ptr[:-1].copy()
+    for p in range(filled.shape[0]):
+        v = jobs_desired[p] - filled[p]
+        c = region[p] * n_occupations + occupation[p]
+        for _ in range(v):
+            slots[fill[c]] = p
+            fill[c] += 1
+    return ptr, slots
+
+
+@njit(cache=True)
+def matching_kernel(
+    w_status: np.ndarray,
+    w_post: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    w_sector: np.ndarray,
+    w_skill: np.ndarray,
+    w_wage: np.ndarray,
+    w_productivity: np.ndarray,
+    w_months: np.ndarray,
+    w_reservation: np.ndarray,
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_sector: np.ndarray,
+    p_filled: np.ndarray,
+    p_jobs_desired: np.ndarray,
+    p_wage_offer: np.ndarray,
+    occ_skill: np.ndarray,
+    nb_ptr: np.ndarray,
+    nb_occ: np.ndarray,
+    nb_w: np.ndarray,
+    n_regions: int,
+    key: np.uint64,
+    month: int,
+    apps_unemployed: int,
+    apps_employed: int,
+    p_ojs: float,
+    p_own: float,
+    p_other_region: float,
+    p_read: float,
+    skill_gap: int,
+    ojs_min_gain: float,
+    minimum_wage: float,
+) -> tuple[int, int, int, int]:
+    """Run one month of search and hiring in place.
+
+    Returns
+    -------
+    (hires_from_unemployment, job_to_job, occupation_changes, region_changes)
+        Counts in agents; occupation and region changes are among all hires.
+    """
+    n_occ = occ_skill.shape[0]
+    n_cells = n_regions * n_occ
+    cell_ptr, slots = vacancy_slots(
+        p_jobs_desired, p_filled, p_region, p_occupation, n_occ, n_cells
+    )
+    remaining = np.maximum(p_jobs_desired - p_filled, 0)
+
+    n = w_status.shape[0]
+    # Pass 1: decide who searches and count applications (for one allocation).
+    n_apps = 0
+    searching = np.zeros(n, dtype=np.int8)
+    for i in range(n):
+        if w_status[i] == UNEMPLOYED:
+            searching[i] = 1
+            n_apps += apps_unemployed
+        elif w_status[i] == EMPLOYED and uniform(key, month, i, 0) < p_ojs:
+            searching[i] = 2
+            n_apps += apps_employed
+    app_worker = np.empty(n_apps, dtype=np.int64)
+    app_post = np.empty(n_apps, dtype=np.int32)
+    app_key = np.empty(n_apps, dtype=np.float64)
+    m = 0
+    # Pass 2: applications that reach a vacancy and pass screening.
+    for i in range(n):
+        if searching[i] == 0:
+            continue
+        n_i = apps_unemployed if searching[i] == 1 else apps_employed
+        for a in range(n_i):
+            base = 1 + a * 5
+            r = w_region[i]
+            if n_regions > 1 and uniform(key, month, i, base) < p_other_region:
+                r = np.int64(uniform(key, month, i, base + 1) * (n_regions - 1))
+                if r >= w_region[i]:
+                    r += 1
+            # Directed choice among occupations with open vacancies in region r.
+            o_own = w_occupation[i]
+            row = r * n_occ
+            w_own = p_own if cell_ptr[row + o_own + 1] > cell_ptr[row + o_own] else 0.0
+            total = w_own
+            for j in range(nb_ptr[o_own], nb_ptr[o_own + 1]):
+                c = row + nb_occ[j]
+                if cell_ptr[c + 1] > cell_ptr[c]:
+                    total += (1.0 - p_own) * nb_w[j]
+            if total <= 0.0:
+                continue
+            pick = uniform(key, month, i, base + 2) * total
+            o = o_own
+            if pick >= w_own:
+                pick -= w_own
+                for j in range(nb_ptr[o_own], nb_ptr[o_own + 1]):
+                    c = row + nb_occ[j]
+                    if cell_ptr[c + 1] > cell_ptr[c]:
+                        o = nb_occ[j]
+                        pick -= (1.0 - p_own) * nb_w[j]
+                        if pick < 0.0:
+                            break
+            c = row + o
+            n_slots = cell_ptr[c + 1] - cell_ptr[c]
+            if w_skill[i] < occ_skill[o] - skill_gap:
+                continue
+            u_slot = uniform(key, month, i, base + 4)
+            if u_slot >= p_read:
+                continue
+            # Reuse the accepted part of the draw to pick the slot uniformly.
+            p = slots[cell_ptr[c] + np.int64(u_slot / p_read * n_slots)]
+            offer = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
+            if searching[i] == 1:
+                if offer < w_reservation[i]:
+                    continue
+            elif p == w_post[i] or offer < w_wage[i] * (1.0 + ojs_min_gain):
+                continue
+            app_worker[m] = i
+            app_post[m] = p
+            app_key[m] = uniform(key, month, i, 1 + n_i * 5 + a)
+            m += 1
+    order = np.argsort(app_key[:m])
+    hired = np.zeros(n, dtype=np.bool_)
+    from_unemployment = 0
+    job_to_job = 0
+    occupation_changes = 0
+    region_changes = 0
+    for k in range(m):
+        j = order[k]
+        i = app_worker[j]
+        p = app_post[j]
+        if hired[i] or remaining[p] <= 0:
+            continue
+        hired[i] = True
+        remaining[p] -= 1
+        p_filled[p] += 1
+        if w_status[i] == EMPLOYED:
+            p_filled[w_post[i]] -= 1
+            job_to_job += 1
+        else:
+            from_unemployment += 1
+        if p_occupation[p] != w_occupation[i]:
+            occupation_changes += 1
+        if p_region[p] != w_region[i]:
+            region_changes += 1
+        w_status[i] = EMPLOYED
+        w_post[i] = p
+        w_region[i] = p_region[p]
+        w_occupation[i] = p_occupation[p]
+        w_sector[i] = p_sector[p]
+        w_wage[i] = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
+        w_months[i] = 0
+        w_reservation[i] = 0.0
+    return from_unemployment, job_to_job, occupation_changes, region_changes
+
+
+class Matching:
+    """Search by unemployed and employed workers, and hiring by posts."""
+
+    name = "matching"
+
+    def __init__(self, model: LabourMarketModel) -> None:
+        self.key = stream_key(model.cfg.seed, self.name)
+        d = model.data
+        self.nb_ptr, self.nb_occ, self.nb_w = neighbour_tables(
+            d.mobility_indptr, d.mobility_target, d.mobility_weight
+        )
+        self.occ_skill = d.occupation_skill.astype(np.int8)
+
+    def step(self, model: LabourMarketModel) -> None:
+        """Match searchers to vacancies and record the flows (agents)."""
+        w, p, cfg = model.workers, model.posts, model.cfg
+        m = cfg.matching
+        hires_u, j2j, occ_changes, reg_changes = matching_kernel(
+            w.status,
+            w.post,
+            w.region,
+            w.occupation,
+            w.sector,
+            w.skill,
+            w.wage,
+            w.productivity,
+            w.months_in_status,
+            w.reservation_wage,
+            p.region,
+            p.occupation,
+            p.sector,
+            p.filled,
+            p.jobs_desired,
+            p.wage_offer,
+            self.occ_skill,
+            self.nb_ptr,
+            self.nb_occ,
+            self.nb_w,
+            model.data.n_regions,
+            self.key,
+            model.tick,
+            m.applications_per_month,
+            m.applications_on_the_job,
+            m.p_on_the_job_search,
+            m.p_apply_own_occupation,
+            m.p_apply_other_region,
+            m.p_application_considered,
+            m.skill_gap_allowed,
+            m.on_the_job_min_gain,
+            cfg.wages.minimum_wage,
+        )
+        model.flows["hires_from_unemployment"] = hires_u
+        model.flows["job_to_job"] = j2j
+        model.flows["occupation_changes"] = occ_changes
+        model.flows["internal_moves"] = reg_changes

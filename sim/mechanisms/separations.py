@@ -1,0 +1,106 @@
+"""Separations: quits into unemployment and layoffs when a post wants fewer jobs.
+
+Rule
+----
+Each month, in this order:
+
+1. *Quits.* An employed worker quits into unemployment with probability ``q``
+   (``separations.p_quit_to_unemployment``); the post's job becomes vacant.
+2. *Layoffs.* A post with more filled jobs than it desires, excess
+   ``X_p = filled_p - J_p > 0``, lays off each of its workers with probability
+   ``min(1, lambda * X_p / filled_p)``, so on average a share ``lambda``
+   (``separations.layoff_speed``) of the excess is shed per month.
+
+A separated worker becomes unemployed with zero months in status and a reservation
+wage ``max(m, r * w)``, ``r`` the reservation ratio, ``w`` the last wage and ``m`` the
+minimum wage. Draws are tied to (worker, month) in the ``separations`` stream.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from sim.rng import stream_key, uniform
+from sim.state import EMPLOYED, UNEMPLOYED
+
+if TYPE_CHECKING:
+    from sim.model import LabourMarketModel
+
+
+@njit(cache=True)
+def separations_kernel(
+    status: np.ndarray,
+    post: np.ndarray,
+    wage: np.ndarray,
+    months_in_status: np.ndarray,
+    reservation_wage: np.ndarray,
+    filled: np.ndarray,
+    jobs_desired: np.ndarray,
+    key: np.uint64,
+    month: int,
+    p_quit: float,
+    layoff_speed: float,
+    reservation_ratio: float,
+    minimum_wage: float,
+) -> tuple[int, int]:
+    """Apply quits then layoffs in place; return (quits, layoffs) in agents."""
+    n = status.shape[0]
+    quits = 0
+    for i in range(n):
+        if status[i] == EMPLOYED and uniform(key, month, i, 0) < p_quit:
+            filled[post[i]] -= 1
+            status[i] = UNEMPLOYED
+            post[i] = -1
+            months_in_status[i] = 0
+            reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
+            quits += 1
+    p_layoff = np.zeros(filled.shape[0])
+    for p in range(filled.shape[0]):
+        excess = filled[p] - jobs_desired[p]
+        if excess > 0:
+            p_layoff[p] = min(1.0, layoff_speed * excess / filled[p])
+    layoffs = 0
+    for i in range(n):
+        if status[i] == EMPLOYED:
+            p = post[i]
+            if p_layoff[p] > 0.0 and uniform(key, month, i, 1) < p_layoff[p]:
+                filled[p] -= 1
+                status[i] = UNEMPLOYED
+                post[i] = -1
+                months_in_status[i] = 0
+                reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
+                layoffs += 1
+    return quits, layoffs
+
+
+class Separations:
+    """Quits and layoffs."""
+
+    name = "separations"
+
+    def __init__(self, model: LabourMarketModel) -> None:
+        self.key = stream_key(model.cfg.seed, self.name)
+
+    def step(self, model: LabourMarketModel) -> None:
+        """Separate workers for this month and record the flows (agents)."""
+        w, posts, cfg = model.workers, model.posts, model.cfg
+        quits, layoffs = separations_kernel(
+            w.status,
+            w.post,
+            w.wage,
+            w.months_in_status,
+            w.reservation_wage,
+            posts.filled,
+            posts.jobs_desired,
+            self.key,
+            model.tick,
+            cfg.separations.p_quit_to_unemployment,
+            cfg.separations.layoff_speed,
+            cfg.wages.reservation_ratio,
+            cfg.wages.minimum_wage,
+        )
+        model.flows["quits"] = quits
+        model.flows["layoffs"] = layoffs

@@ -1,0 +1,163 @@
+"""Wages: adjustment to regional-occupational tightness, with a minimum-wage floor.
+
+Rule
+----
+Tightness of cell ``c`` = (region, ISCO major group) is
+``theta_c = (V_c + 1) / (U_c + 1)``, vacancies over unemployed whose last job was in the
+cell (agents; the ``+1`` keeps empty cells finite). Each month the log wage of the
+cell moves towards tighter markets:
+
+.. math::
+
+    \\Delta \\ln w_c = \\mathrm{clip}(\\eta \\, \\ln(\\theta_c / \\theta_{c,0}), -\\Delta_{max}, \\Delta_{max})
+
+with ``theta_{c,0}`` the tightness at month 0, after the burn-in (so the settled start
+is an equilibrium), ``eta`` = ``wages.wage_flexibility``, ``Delta_max`` =
+``wages.max_monthly_change``. Wage offers of the cell's posts and wages of its
+employed workers move by the same factor (a wage curve with full indexation).
+No employed worker is paid below the minimum wage ``m``. An unemployed worker's
+reservation wage falls by ``wages.reservation_decay`` a month, never below ``m``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from sim.state import EMPLOYED, UNEMPLOYED
+
+if TYPE_CHECKING:
+    from sim.model import LabourMarketModel
+
+
+@njit(cache=True)
+def tightness_kernel(
+    w_status: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_filled: np.ndarray,
+    p_jobs_desired: np.ndarray,
+    occ_major: np.ndarray,
+    n_regions: int,
+) -> np.ndarray:
+    """Tightness ``(V + 1) / (U + 1)`` per (region, major group), shape (R * 9,)."""
+    v = np.zeros(n_regions * 9)
+    u = np.zeros(n_regions * 9)
+    for p in range(p_filled.shape[0]):
+        gap = p_jobs_desired[p] - p_filled[p]
+        if gap > 0:
+            v[p_region[p] * 9 + occ_major[p_occupation[p]] - 1] += gap
+    for i in range(w_status.shape[0]):
+        if w_status[i] == UNEMPLOYED:
+            u[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1.0
+    return (v + 1.0) / (u + 1.0)
+
+
+@njit(cache=True)
+def wage_update_kernel(
+    w_status: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    w_wage: np.ndarray,
+    w_reservation: np.ndarray,
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_wage_offer: np.ndarray,
+    occ_major: np.ndarray,
+    log_change: np.ndarray,
+    minimum_wage: float,
+    reservation_decay: float,
+) -> None:
+    """Apply the cell wage changes, the floor and reservation-wage decay in place."""
+    factor = np.exp(log_change)
+    for p in range(p_wage_offer.shape[0]):
+        p_wage_offer[p] *= factor[p_region[p] * 9 + occ_major[p_occupation[p]] - 1]
+    for i in range(w_status.shape[0]):
+        if w_status[i] == EMPLOYED:
+            c = w_region[i] * 9 + occ_major[w_occupation[i]] - 1
+            w_wage[i] = max(w_wage[i] * factor[c], minimum_wage)
+        elif w_status[i] == UNEMPLOYED:
+            w_reservation[i] = max(w_reservation[i] * (1.0 - reservation_decay), minimum_wage)
+
+
+def calibrate_wage_level(model: LabourMarketModel) -> None:
+    """Scale wages by region so month-0 mean wages of the employed equal the data.
+
+    The burn-in reshuffles who holds which post, which moves regional means a few
+    percent; the data's regional averages (BNS, KZT per month) are the calibration
+    target of month 0, so offers, wages and reservation wages are rescaled by one
+    factor per region, then floored at the minimum wage.
+    """
+    w, p, d = model.workers, model.posts, model.data
+    employed = w.status == EMPLOYED
+    n_reg = d.n_regions
+    total = np.bincount(w.region[employed], weights=w.wage[employed], minlength=n_reg)
+    count = np.bincount(w.region[employed], minlength=n_reg)
+    mean = np.divide(total, count, out=np.zeros(n_reg), where=count > 0)
+    factor = np.divide(d.region_mean_wage, mean, out=np.ones(n_reg), where=mean > 0)
+    floor = model.cfg.wages.minimum_wage
+    p.wage_offer[:] = p.wage_offer * factor[p.region]
+    w.wage[:] = np.maximum(w.wage * factor[w.region], floor)
+    unemployed = w.status == UNEMPLOYED
+    w.reservation_wage[unemployed] = np.maximum(
+        w.reservation_wage[unemployed] * factor[w.region[unemployed]], floor
+    )
+
+
+class Wages:
+    """Wage curve by region and major group, and the minimum-wage floor."""
+
+    name = "wages"
+
+    def __init__(self, model: LabourMarketModel) -> None:
+        self.occ_major = model.data.occupation_major.astype(np.int64)
+        self.tightness_initial = self._tightness(model)
+
+    def _tightness(self, model: LabourMarketModel) -> np.ndarray:
+        w, p = model.workers, model.posts
+        return tightness_kernel(
+            w.status,
+            w.region,
+            w.occupation,
+            p.region,
+            p.occupation,
+            p.filled,
+            p.jobs_desired,
+            self.occ_major,
+            model.data.n_regions,
+        )
+
+    def on_start(self, model: LabourMarketModel) -> None:
+        """Take the settled tightness at the end of the burn-in as the reference."""
+        self.tightness_initial = self._tightness(model)
+
+    def step(self, model: LabourMarketModel) -> None:
+        """Adjust wages for this month (held during the burn-in)."""
+        if model.burning_in:
+            return
+        cfg = model.cfg.wages
+        theta = self._tightness(model)
+        log_change = np.clip(
+            cfg.wage_flexibility * np.log(theta / self.tightness_initial),
+            -cfg.max_monthly_change,
+            cfg.max_monthly_change,
+        )
+        w, p = model.workers, model.posts
+        wage_update_kernel(
+            w.status,
+            w.region,
+            w.occupation,
+            w.wage,
+            w.reservation_wage,
+            p.region,
+            p.occupation,
+            p.wage_offer,
+            self.occ_major,
+            log_change,
+            cfg.minimum_wage,
+            cfg.reservation_decay,
+        )

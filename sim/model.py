@@ -1,0 +1,281 @@
+"""The Mesa model: owns the state arrays, orders the mechanisms of a month, collects data.
+
+A month (one :meth:`LabourMarketModel.step`) runs, in order:
+
+0. (before month 0 only) a burn-in of ``population.burn_in_months`` with wages held;
+1. scheduled policy changes that start this month;
+2. ``Demand`` -- business cycle and local shocks set the jobs each post wants;
+3. ``Separations`` -- quits, then layoffs where posts want fewer jobs;
+4. ``Matching`` -- unemployed and on-the-job searchers apply; posts hire;
+5. ``Wages`` -- wages follow tightness; the minimum wage floors them;
+6. accounting -- months in status advance, the accounts are checked, data collected.
+
+Automation and AI adoption, displacement and new jobs (before separations), reskilling
+and migration (after matching) plug into the same list as further mechanisms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig
+
+from sim.accounting import N_STATUS, aggregate_workers, check_accounts
+from sim.config import LabsimConfig, to_config
+from sim.data import GROUPS, Dataset, load_dataset
+from sim.mechanisms.demand import Demand
+from sim.mechanisms.matching import Matching
+from sim.mechanisms.separations import Separations
+from sim.mechanisms.wages import Wages, calibrate_wage_level
+from sim.state import (
+    EMPLOYED,
+    IN_TRAINING,
+    STATUS_NAMES,
+    UNEMPLOYED,
+    generate_population,
+)
+
+NATIONAL_COLUMNS = (
+    "labour_force",
+    "employed",
+    "unemployed",
+    "in_training",
+    "unemployment_rate",
+    "vacancies",
+    "vacancy_rate",
+    "displaced",
+    "displaced_cum",
+    "reskilled_cum",
+    "new_jobs_cum",
+    "automation_share",
+    "mean_wage",
+    "internal_moves",
+    "immigrants",
+    "emigrants",
+    "hires_from_unemployment",
+    "job_to_job",
+    "occupation_changes",
+    "quits",
+    "layoffs",
+    "demand_index",
+)
+_FLOWS = (
+    "displaced",
+    "internal_moves",
+    "immigrants",
+    "emigrants",
+    "hires_from_unemployment",
+    "job_to_job",
+    "occupation_changes",
+    "quits",
+    "layoffs",
+)
+
+
+class LabourMarketModel(mesa.Model):
+    """Regional labour market of Kazakhstan (or another embedded dataset).
+
+    Parameters
+    ----------
+    cfg : LabsimConfig or DictConfig
+        The run's configuration; validated here.
+    data : Dataset, optional
+        Pre-loaded data (else loaded from ``cfg.population.data_dir``).
+
+    Attributes
+    ----------
+    workers, firms, posts
+        Columnar state (see :mod:`sim.state`).
+    month : int
+        Months simulated so far (0 = initial state).
+    datacollector : mesa.DataCollector
+        Collects the national series each month.
+    """
+
+    def __init__(self, cfg: LabsimConfig | DictConfig, data: Dataset | None = None) -> None:
+        cfg = to_config(cfg)
+        super().__init__(seed=cfg.seed)
+        # The schedule mutates parameters; keep the caller's object untouched.
+        self.cfg = replace(
+            cfg,
+            wages=replace(cfg.wages),
+            matching=replace(cfg.matching),
+            separations=replace(cfg.separations),
+            demand=replace(cfg.demand),
+            population=replace(cfg.population),
+        )
+        self.data = data or load_dataset(cfg.population.data_dir, cfg.population.occupation_level)
+        self.workers, self.firms, self.posts = generate_population(self.data, self.cfg)
+        self.n_agents = self.workers.n
+        self.month = 0
+        self.tick = 0  # months simulated including burn-in; keys the random draws
+        self.burning_in = True
+        self.start = pd.Period(cfg.start, freq="M")
+        self.flows: dict[str, float] = {}
+        self.mechanisms = [Demand(self), Separations(self), Matching(self), Wages(self)]
+        self._views: list[mesa.Agent] = []
+
+        horizon = cfg.horizon_months
+        n_reg, n_occ, n_grp = self.data.n_regions, self.data.n_occupations, len(GROUPS)
+        self.region_status = np.zeros((horizon + 1, n_reg, N_STATUS))
+        self.region_wage = np.zeros((horizon + 1, n_reg))
+        self.region_vacancies = np.zeros((horizon + 1, n_reg))
+        self.occupation_status = np.zeros((horizon + 1, n_occ, N_STATUS))
+        self.occupation_wage = np.zeros((horizon + 1, n_occ))
+        self.occupation_vacancies = np.zeros((horizon + 1, n_occ))
+        self.group_status = np.zeros((horizon + 1, n_grp, N_STATUS))
+        self.group_wage = np.zeros((horizon + 1, n_grp))
+        self.national: dict[str, float] = {}
+        self._cumulative = {"displaced_cum": 0.0, "reskilled_cum": 0.0, "new_jobs_cum": 0.0}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "month": "month",
+                **{c: partial(_national_value, column=c) for c in NATIONAL_COLUMNS},
+            }
+        )
+        # Burn-in: the same month loop with wages held, so that month 0 starts from
+        # settled flows (vacancy stock, unemployment durations) rather than from the
+        # data's snapshot; every scenario shares it (policy changes start at month 1).
+        for _ in range(cfg.population.burn_in_months):
+            self._advance()
+        self.burning_in = False
+        calibrate_wage_level(self)
+        for mechanism in self.mechanisms:
+            if hasattr(mechanism, "on_start"):
+                mechanism.on_start(self)
+        self.flows = {}
+        self._collect()
+
+    # ---- the month ---------------------------------------------------------------------
+    def step(self) -> None:
+        """Simulate one month."""
+        if self.month >= self.cfg.horizon_months:
+            raise RuntimeError(f"the run already reached horizon_months={self.month}")
+        self.month += 1
+        self._apply_schedule()
+        self._advance()
+        self._collect()
+
+    def _advance(self) -> None:
+        self.tick += 1
+        self.flows = {}
+        for mechanism in self.mechanisms:
+            mechanism.step(self)
+        self.workers.months_in_status += 1
+        check_accounts(self.workers, self.posts, self.n_agents)
+
+    def run_model(self) -> None:
+        """Simulate until ``horizon_months``."""
+        while self.month < self.cfg.horizon_months:
+            self.step()
+
+    def _apply_schedule(self) -> None:
+        for change in self.cfg.schedule:
+            if change.month == self.month:
+                section, name = change.key.split(".")
+                setattr(getattr(self.cfg, section), name, type(
+                    getattr(getattr(self.cfg, section), name)
+                )(change.value))
+
+    # ---- data collection ---------------------------------------------------------------
+    def _collect(self) -> None:
+        t = self.month
+        w, p = self.workers, self.posts
+        aggregate_workers(
+            w.status,
+            w.region,
+            w.occupation,
+            w.group,
+            w.wage,
+            w.weight,
+            self.region_status[t],
+            self.region_wage[t],
+            self.occupation_status[t],
+            self.occupation_wage[t],
+            self.group_status[t],
+            self.group_wage[t],
+        )
+        weight = float(w.weight[0]) if w.n else 0.0
+        vac = p.vacancies.astype(np.float64) * weight
+        self.region_vacancies[t] = np.bincount(p.region, weights=vac, minlength=self.data.n_regions)
+        self.occupation_vacancies[t] = np.bincount(
+            p.occupation, weights=vac, minlength=self.data.n_occupations
+        )
+        totals = self.region_status[t].sum(axis=0)
+        employed, unemployed = totals[EMPLOYED], totals[UNEMPLOYED]
+        labour_force = employed + unemployed + totals[IN_TRAINING]
+        vacancies = float(vac.sum())
+        row = {
+            "labour_force": labour_force,
+            "employed": employed,
+            "unemployed": unemployed,
+            "in_training": totals[IN_TRAINING],
+            "unemployment_rate": unemployed / labour_force if labour_force else 0.0,
+            "vacancies": vacancies,
+            "vacancy_rate": vacancies / (vacancies + employed) if employed else 0.0,
+            "automation_share": 0.0,
+            "mean_wage": self.region_wage[t].sum() / employed if employed else 0.0,
+            "demand_index": self.flows.get("demand_index", 1.0),
+        }
+        for name in _FLOWS:
+            row[name] = float(self.flows.get(name, 0)) * weight
+        self._cumulative["displaced_cum"] += row["displaced"]
+        row.update(self._cumulative)
+        self.national = row
+        self.datacollector.collect(self)
+
+    # ---- agent views -------------------------------------------------------------------
+    def worker_agent(self, index: int) -> WorkerAgent:
+        """A Mesa agent that reads and writes worker ``index``'s row (made on demand)."""
+        if not 0 <= index < self.workers.n:
+            raise IndexError(f"worker {index} does not exist (0 .. {self.workers.n - 1})")
+        agent = WorkerAgent(self, index)
+        self._views.append(agent)
+        return agent
+
+    def release_agents(self) -> None:
+        """Remove agent views (Mesa 3.3.1 keeps a class-level registry of them)."""
+        for agent in self._views:
+            agent.remove()
+        self._views.clear()
+        mesa.Agent._ids.pop(self, None)
+
+
+def _national_value(model: LabourMarketModel, column: str) -> float:
+    """DataCollector reporter: one national figure of the current month."""
+    return model.national[column]
+
+
+class WorkerAgent(mesa.Agent):
+    """A view of one worker's row in the columnar state; it stores nothing itself."""
+
+    def __init__(self, model: LabourMarketModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    def __getattr__(self, name: str) -> Any:
+        workers = self.__dict__.get("model", None)
+        if workers is not None and hasattr(workers.workers, name):
+            return getattr(workers.workers, name)[self.index]
+        raise AttributeError(name)
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES[int(self.model.workers.status[self.index])]
+
+    @property
+    def region_name(self) -> str:
+        return self.model.data.region_names[int(self.model.workers.region[self.index])]
+
+    @property
+    def occupation_code(self) -> str:
+        return self.model.data.occupation_codes[int(self.model.workers.occupation[self.index])]
+
+    @property
+    def group_name(self) -> str:
+        return GROUPS[int(self.model.workers.group[self.index])]

@@ -1,0 +1,197 @@
+"""Result tables of a run, built from the model's collected arrays (output contract).
+
+Tables and their columns are fixed by the output contract (DESIGN.md section 6);
+counts are persons, wages KZT per month, rates fractions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.data import GROUPS
+from sim.model import LabourMarketModel
+from sim.state import EMPLOYED, IN_TRAINING, UNEMPLOYED
+
+TABLE_NAMES = ("national", "regions", "occupations", "groups", "risk")
+
+REQUIRED_COLUMNS = {
+    "national": [
+        "month",
+        "date",
+        "labour_force",
+        "employed",
+        "unemployed",
+        "in_training",
+        "unemployment_rate",
+        "vacancies",
+        "displaced",
+        "displaced_cum",
+        "reskilled_cum",
+        "new_jobs_cum",
+        "automation_share",
+        "mean_wage",
+        "internal_moves",
+        "immigrants",
+        "emigrants",
+    ],
+    "regions": [
+        "month",
+        "region",
+        "labour_force",
+        "employed",
+        "unemployed",
+        "unemployment_rate",
+        "vacancies",
+        "mean_wage",
+        "automation_share",
+        "displaced_cum",
+    ],
+    "occupations": [
+        "month",
+        "occupation",
+        "employed",
+        "unemployed",
+        "vacancies",
+        "mean_wage",
+        "automation_share",
+    ],
+    "groups": [
+        "month",
+        "group",
+        "labour_force",
+        "employed",
+        "unemployed",
+        "in_training",
+        "reskilled_cum",
+        "mean_wage",
+    ],
+    "risk": ["region", "occupation", "sector", "jobs", "jobs_at_risk", "genai_replaceable"],
+}
+
+
+def _dates(model: LabourMarketModel, months: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex([(model.start + int(m)).to_timestamp() for m in months])
+
+
+def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return np.divide(num, den, out=np.zeros_like(num, dtype=float), where=den > 0)
+
+
+def _long(model: LabourMarketModel, status: np.ndarray, wage: np.ndarray) -> dict:
+    t = model.month + 1
+    months = np.repeat(np.arange(t), status.shape[1])
+    st = status[:t].reshape(-1, status.shape[2])
+    employed = st[:, EMPLOYED]
+    unemployed = st[:, UNEMPLOYED]
+    in_training = st[:, IN_TRAINING]
+    return {
+        "month": months.astype(np.int32),
+        "labour_force": employed + unemployed + in_training,
+        "employed": employed,
+        "unemployed": unemployed,
+        "in_training": in_training,
+        "mean_wage": _rate(wage[:t].reshape(-1), employed),
+    }
+
+
+def build_tables(model: LabourMarketModel, risk: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """All contract tables of a model's run so far (months 0 .. model.month).
+
+    ``risk`` is the month-0 table from :func:`risk_table`, taken before the run.
+
+    Returns
+    -------
+    dict of DataFrame
+        Keys ``national``, ``regions``, ``occupations``, ``groups``, ``risk``.
+    """
+    data = model.data
+    t = model.month + 1
+
+    national = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    national["month"] = national["month"].astype(np.int32)
+    national.insert(1, "date", _dates(model, national["month"].to_numpy()))
+
+    reg = _long(model, model.region_status, model.region_wage)
+    regions = pd.DataFrame(
+        {
+            "month": reg["month"],
+            "region": pd.Categorical(np.tile(data.region_names, t), categories=data.region_names),
+            "labour_force": reg["labour_force"],
+            "employed": reg["employed"],
+            "unemployed": reg["unemployed"],
+            "in_training": reg["in_training"],
+            "unemployment_rate": _rate(reg["unemployed"], reg["labour_force"]),
+            "vacancies": model.region_vacancies[:t].reshape(-1),
+            "mean_wage": reg["mean_wage"],
+            "automation_share": 0.0,
+            "displaced_cum": 0.0,
+        }
+    )
+
+    occ = _long(model, model.occupation_status, model.occupation_wage)
+    occupations = pd.DataFrame(
+        {
+            "month": occ["month"],
+            "occupation": np.tile(data.occupation_codes, t),
+            "title": np.tile(data.occupation_titles, t),
+            "major": np.tile(data.occupation_major.astype(np.int8), t),
+            "employed": occ["employed"],
+            "unemployed": occ["unemployed"],
+            "vacancies": model.occupation_vacancies[:t].reshape(-1),
+            "mean_wage": occ["mean_wage"],
+            "automation_share": 0.0,
+        }
+    )
+
+    grp = _long(model, model.group_status, model.group_wage)
+    groups = pd.DataFrame(
+        {
+            "month": grp["month"],
+            "group": pd.Categorical(np.tile(GROUPS, t), categories=GROUPS),
+            "labour_force": grp["labour_force"],
+            "employed": grp["employed"],
+            "unemployed": grp["unemployed"],
+            "in_training": grp["in_training"],
+            "unemployment_rate": _rate(grp["unemployed"], grp["labour_force"]),
+            "reskilled_cum": 0.0,
+            "mean_wage": grp["mean_wage"],
+        }
+    )
+    return {
+        "national": national,
+        "regions": regions,
+        "occupations": occupations,
+        "groups": groups,
+        "risk": risk,
+    }
+
+
+def risk_table(model: LabourMarketModel) -> pd.DataFrame:
+    """Jobs by region and occupation at month 0, with the main sector of each cell.
+
+    ``jobs_at_risk`` and ``genai_replaceable`` are zero until the automation mechanism
+    assesses them.
+    """
+    data, p = model.data, model.posts
+    weight = float(model.workers.weight[0])
+    n_occ, n_sec = data.n_occupations, data.n_sectors
+    key = (p.region.astype(np.int64) * n_occ + p.occupation) * n_sec + p.sector
+    jobs = np.bincount(key, weights=p.filled * weight, minlength=data.n_regions * n_occ * n_sec)
+    jobs = jobs.reshape(data.n_regions, n_occ, n_sec)
+    total = jobs.sum(axis=2)
+    main_sector = jobs.argmax(axis=2)
+    r, o = np.nonzero(total > 0)
+    return pd.DataFrame(
+        {
+            "region": pd.Categorical(
+                np.asarray(data.region_names)[r], categories=data.region_names
+            ),
+            "occupation": np.asarray(data.occupation_codes)[o],
+            "title": np.asarray(data.occupation_titles)[o],
+            "sector": np.asarray(data.sectors)[main_sector[r, o]],
+            "jobs": total[r, o],
+            "jobs_at_risk": 0.0,
+            "genai_replaceable": 0.0,
+        }
+    )

@@ -1,0 +1,389 @@
+"""Columnar agent state (structure of arrays) and synthetic population generation.
+
+Workers, firms and posts live in typed numpy arrays, one row per agent, so that
+millions of workers fit in memory and numba kernels update them in place. A *post* is
+one occupation inside one firm (firm x occupation): it holds the jobs the firm wants
+in that occupation, how many are filled, and the wage it offers. Vacancies are the
+desired jobs a post has not filled.
+
+:func:`generate_population` draws a population at any ``scale`` (agents per person)
+that reproduces the margins of the embedded data: employment by region x sector x ISCO
+major group, unit groups within major groups, unemployment by region, wages by region
+x major group, and migrant stocks by region. Each agent carries a weight of
+``1 / scale`` persons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from sim.config import LabsimConfig
+from sim.data import GROUPS, Dataset
+from sim.rng import stream_generator
+
+# Worker status codes (int8).
+EMPLOYED = 0
+UNEMPLOYED = 1
+IN_TRAINING = 2
+OUT_OF_LABOUR_FORCE = 3
+EMIGRATED = 4
+STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "emigrated")
+
+# Legal status codes (int8).
+REGULAR = 0
+IRREGULAR = 1
+
+# Sectors where foreign labour migrants concentrate (IOM-expert article; permits by
+# sector in kz_labour_market_facts.csv): construction, agriculture, trade, transport.
+_MIGRANT_SECTORS = {"F": 3.0, "A": 2.0, "G": 2.0, "H+J": 2.0}
+
+
+@dataclass
+class Workers:
+    """Worker agents as columns; row ``i`` is worker ``i``.
+
+    Wages are KZT per month; ``weight`` is persons represented by the agent.
+    """
+
+    region: np.ndarray  # int8, index into Dataset.region_ids
+    occupation: np.ndarray  # int16, current or last occupation
+    sector: np.ndarray  # int8, current or last sector
+    skill: np.ndarray  # int8, ISCO skill level 1-4 of the worker
+    digital_literacy: np.ndarray  # float32, 0-1
+    language: np.ndarray  # float32, proficiency in Kazakh/Russian, 0-1
+    age: np.ndarray  # int8, years
+    group: np.ndarray  # int8, index into GROUPS
+    legal_status: np.ndarray  # int8, REGULAR / IRREGULAR
+    status: np.ndarray  # int8, EMPLOYED ... EMIGRATED
+    post: np.ndarray  # int32, post held (-1 when not employed)
+    wage: np.ndarray  # float32, current wage if employed, else last wage
+    productivity: np.ndarray  # float32, individual wage factor (mean 1)
+    months_in_status: np.ndarray  # int16
+    reservation_wage: np.ndarray  # float32, lowest acceptable wage while unemployed
+    weight: np.ndarray  # float32, persons per agent
+
+    @property
+    def n(self) -> int:
+        return len(self.status)
+
+
+@dataclass
+class Firms:
+    """Firm agents as columns."""
+
+    region: np.ndarray  # int8
+    sector: np.ndarray  # int8
+    jobs_initial: np.ndarray  # int32, filled jobs at month 0 (agents)
+    wage_premium: np.ndarray  # float32, firm wage factor (mean 1)
+
+    @property
+    def n(self) -> int:
+        return len(self.region)
+
+
+@dataclass
+class Posts:
+    """Posts (firm x occupation) as columns."""
+
+    firm: np.ndarray  # int32
+    occupation: np.ndarray  # int16
+    region: np.ndarray  # int8
+    sector: np.ndarray  # int8
+    jobs_base: np.ndarray  # float32, desired jobs at demand index 1 (agents)
+    rounding_draw: np.ndarray  # float32, persistent uniform for rounding desired jobs
+    jobs_desired: np.ndarray  # int32, desired jobs this month (agents)
+    filled: np.ndarray  # int32, jobs filled (agents)
+    wage_offer: np.ndarray  # float32, KZT per month for a worker of productivity 1
+
+    @property
+    def n(self) -> int:
+        return len(self.firm)
+
+    @property
+    def vacancies(self) -> np.ndarray:
+        """Open vacancies per post (agents)."""
+        return np.maximum(self.jobs_desired - self.filled, 0)
+
+
+def nbytes(obj: Workers | Firms | Posts) -> int:
+    """Memory held by the arrays of ``obj``, bytes."""
+    return sum(getattr(obj, f.name).nbytes for f in fields(obj))
+
+
+def _stochastic_round(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    base = np.floor(x)
+    return (base + (rng.random(x.shape) < (x - base))).astype(np.int64)
+
+
+def _firm_sizes(total: int, exponent: float, cap: int, rng: np.random.Generator) -> np.ndarray:
+    """Zipf-like firm sizes (agents) summing exactly to ``total``.
+
+    Sizes are ``floor(U ** (-1 / (exponent - 1)))``: a discrete Pareto law whose
+    survival function falls like ``k ** -(exponent - 1)`` (Axtell's Zipf law for
+    ``exponent = 2``), capped at ``cap``; the last firm is trimmed to hit the total.
+    """
+    sizes: list[np.ndarray] = []
+    drawn = 0
+    while drawn < total:
+        batch = np.floor(rng.random(max(64, total // 4)) ** (-1.0 / (exponent - 1.0)))
+        batch = np.minimum(batch, cap).astype(np.int64)
+        csum = drawn + np.cumsum(batch)
+        stop = int(np.searchsorted(csum, total))
+        if stop < len(batch):
+            batch = batch[: stop + 1].copy()
+            batch[-1] -= csum[stop] - total
+            sizes.append(batch)
+            drawn = total
+        else:
+            sizes.append(batch)
+            drawn = int(csum[-1])
+    out = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+    return out[out > 0]
+
+
+def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firms, Posts]:
+    """Draw workers, firms and posts for one run.
+
+    Parameters
+    ----------
+    data : Dataset
+        The embedded data (counts in persons).
+    cfg : LabsimConfig
+        Uses ``seed``, ``scale`` and ``population.*`` and ``wages.minimum_wage``.
+
+    Returns
+    -------
+    (Workers, Firms, Posts)
+        Month-0 state: employed workers hold posts; the unemployed keep their last
+        occupation, sector and wage.
+
+    Notes
+    -----
+    All draws come from the ``population`` stream, so the month-0 state depends only on
+    the seed, the scale and the population parameters, never on policy parameters.
+    """
+    rng = stream_generator(cfg.seed, "population")
+    pop = cfg.population
+    scale = cfg.scale
+    n_reg, n_sec, n_occ = data.n_regions, data.n_sectors, data.n_occupations
+    occ_major = data.occupation_major.astype(np.int64)
+    sector_of = {s: i for i, s in enumerate(data.sectors)}
+
+    # Unit groups within each major group: cumulative tables for searchsorted draws.
+    occ_by_major = [np.flatnonzero(occ_major == m + 1) for m in range(9)]
+    cdf_by_major = []
+    for idx in occ_by_major:
+        p = data.occupation_share_within_major[idx]
+        cdf_by_major.append(np.cumsum(p / p.sum()) if len(idx) else np.ones(0))
+
+    def draw_occupations(major0: np.ndarray) -> np.ndarray:
+        out = np.empty(len(major0), dtype=np.int64)
+        for m in range(9):
+            sel = np.flatnonzero(major0 == m)
+            if len(sel) == 0:
+                continue
+            if len(occ_by_major[m]) == 0:
+                raise ValueError(f"no occupation of ISCO major group {m + 1} in the data")
+            k = np.searchsorted(cdf_by_major[m], rng.random(len(sel)), side="right")
+            out[sel] = occ_by_major[m][np.minimum(k, len(occ_by_major[m]) - 1)]
+        return out
+
+    # ---- employed: firms and posts per region x sector --------------------------------
+    cap = max(1, int(round(pop.firm_size_max * scale)))
+    # Within-cell log-wage variance is split evenly between firm and individual factors.
+    sigma_half = pop.wage_sigma_within_cell / np.sqrt(2)
+    agents_per_cell = _stochastic_round(data.employment_cells * scale, rng)  # [r, s, m]
+    firm_region, firm_sector, firm_size = [], [], []
+    job_firm, job_occ = [], []
+    n_firms = 0
+    for r in range(n_reg):
+        for s in range(n_sec):
+            n_cell = int(agents_per_cell[r, s].sum())
+            if n_cell == 0:
+                continue
+            sizes = _firm_sizes(n_cell, pop.firm_size_exponent, cap, rng)
+            majors = np.repeat(np.arange(9), agents_per_cell[r, s])
+            rng.shuffle(majors)
+            job_firm.append(n_firms + np.repeat(np.arange(len(sizes)), sizes))
+            job_occ.append(draw_occupations(majors))
+            firm_region.append(np.full(len(sizes), r))
+            firm_sector.append(np.full(len(sizes), s))
+            firm_size.append(sizes)
+            n_firms += len(sizes)
+    job_firm_a = np.concatenate(job_firm)
+    job_occ_a = np.concatenate(job_occ)
+    firms = Firms(
+        region=np.concatenate(firm_region).astype(np.int8),
+        sector=np.concatenate(firm_sector).astype(np.int8),
+        jobs_initial=np.concatenate(firm_size).astype(np.int32),
+        wage_premium=np.exp(rng.normal(-0.5 * sigma_half**2, sigma_half, n_firms)).astype(
+            np.float32
+        ),
+    )
+
+    # Posts: unique (firm, occupation) pairs; jobs are sorted by post.
+    post_key = job_firm_a * n_occ + job_occ_a
+    order = np.argsort(post_key, kind="stable")
+    post_key_sorted = post_key[order]
+    uniq, job_post_sorted, post_count = np.unique(
+        post_key_sorted, return_inverse=True, return_counts=True
+    )
+    post_firm = (uniq // n_occ).astype(np.int32)
+    post_occ = (uniq % n_occ).astype(np.int16)
+    n_posts = len(uniq)
+    post_region = firms.region[post_firm]
+    post_sector = firms.sector[post_firm]
+    post_major0 = occ_major[post_occ] - 1
+
+    # Wage offers: region x major mean x within-major relative wage x firm premium,
+    # then rescaled so each region x major cell matches the data's mean wage.
+    offer = (
+        data.wage_region_major[post_region, post_major0]
+        * data.occupation_rel_wage[post_occ]
+        * firms.wage_premium[post_firm]
+    )
+    n_emp = len(job_firm_a)
+    productivity = np.exp(rng.normal(-0.5 * sigma_half**2, sigma_half, n_emp))
+    emp_post = job_post_sorted  # employed worker j holds post emp_post[j]
+    wage = offer[emp_post] * productivity
+    cell = post_region[emp_post].astype(np.int64) * 9 + post_major0[emp_post]
+    cell_mean = np.bincount(cell, weights=wage, minlength=n_reg * 9) / np.maximum(
+        np.bincount(cell, minlength=n_reg * 9), 1
+    )
+    target = data.wage_region_major.reshape(-1)
+    factor = np.divide(target, cell_mean, out=np.ones_like(target), where=cell_mean > 0)
+    post_cell = post_region.astype(np.int64) * 9 + post_major0
+    offer = offer * factor[post_cell]
+    # The occupation table gives relative wages; the level of each region is its BNS
+    # all-staff average, so regional means and their order match the data.
+    wage = offer[emp_post] * productivity
+    emp_region0 = post_region[emp_post].astype(np.int64)
+    region_mean = np.bincount(emp_region0, weights=wage, minlength=n_reg) / np.maximum(
+        np.bincount(emp_region0, minlength=n_reg), 1
+    )
+    region_factor = np.divide(
+        data.region_mean_wage, region_mean, out=np.ones(n_reg), where=region_mean > 0
+    )
+    offer = offer * region_factor[post_region]
+    wage = np.maximum(offer[emp_post] * productivity, cfg.wages.minimum_wage)
+
+    posts = Posts(
+        firm=post_firm,
+        occupation=post_occ,
+        region=post_region,
+        sector=post_sector,
+        jobs_base=(post_count * (1.0 + pop.vacancy_rate_initial)).astype(np.float32),
+        rounding_draw=rng.random(n_posts).astype(np.float32),
+        jobs_desired=np.zeros(n_posts, dtype=np.int32),
+        filled=post_count.astype(np.int32),
+        wage_offer=offer.astype(np.float32),
+    )
+    posts.jobs_desired[:] = np.floor(posts.jobs_base + posts.rounding_draw).astype(np.int32)
+
+    # ---- unemployed: by region, last job drawn from the region's employment --------
+    emp_region = post_region[emp_post].astype(np.int64)
+    emp_per_region = np.bincount(emp_region, minlength=n_reg)
+    u = data.region_unemployment_rate
+    n_unemp = _stochastic_round(emp_per_region * u / (1 - u), rng)
+    un_region = np.repeat(np.arange(n_reg), n_unemp)
+    cells_flat = data.employment_cells.reshape(n_reg, -1)
+    un_cell = np.empty(len(un_region), dtype=np.int64)
+    for r in range(n_reg):
+        sel = np.flatnonzero(un_region == r)
+        cdf = np.cumsum(cells_flat[r] / cells_flat[r].sum())
+        un_cell[sel] = np.minimum(np.searchsorted(cdf, rng.random(len(sel)), side="right"),
+                                  cells_flat.shape[1] - 1)
+    un_sector = un_cell // 9
+    un_major0 = un_cell % 9
+    un_occ = draw_occupations(un_major0)
+    un_prod = np.exp(rng.normal(-0.5 * sigma_half**2, sigma_half, len(un_region)))
+    un_wage = np.maximum(
+        data.wage_region_major[un_region, un_major0]
+        * factor[un_region * 9 + un_major0]
+        * region_factor[un_region]
+        * data.occupation_rel_wage[un_occ]
+        * un_prod,
+        cfg.wages.minimum_wage,
+    )
+    # Elapsed unemployment spells: geometric with the steady-state mean of ~5 months.
+    un_months = rng.geometric(0.2, len(un_region)) - 1
+
+    n = n_emp + len(un_region)
+    region = np.concatenate([emp_region, un_region])
+    occupation = np.concatenate([post_occ[emp_post].astype(np.int64), un_occ])
+    sector = np.concatenate([post_sector[emp_post].astype(np.int64), un_sector])
+    status = np.concatenate(
+        [np.full(n_emp, EMPLOYED), np.full(len(un_region), UNEMPLOYED)]
+    ).astype(np.int8)
+
+    # ---- groups: migrant stocks by region, foreign migrants tilted to their sectors ---
+    group = np.zeros(n, dtype=np.int8)
+    sector_tilt = np.ones(n_sec)
+    for code, w in _MIGRANT_SECTORS.items():
+        if code in sector_of:
+            sector_tilt[sector_of[code]] = w
+    u_group = rng.random(n)
+    labour_force_agents = np.bincount(region, minlength=n_reg).astype(float)
+    lf_persons = data.region_employed / (1 - u)
+    share = data.migrant_stocks / lf_persons[:, None]  # [r, g] share of labour force
+    tilt = sector_tilt[sector]
+    mean_tilt = np.bincount(region, weights=tilt, minlength=n_reg) / np.maximum(
+        labour_force_agents, 1
+    )
+    p_foreign = share[region, GROUPS.index("foreign_migrant")] * tilt / mean_tilt[region]
+    p_internal = share[region, GROUPS.index("internal_migrant")]
+    p_kandas = share[region, GROUPS.index("kandas")]
+    group[u_group < p_foreign] = GROUPS.index("foreign_migrant")
+    c1 = p_foreign + p_internal
+    group[(u_group >= p_foreign) & (u_group < c1)] = GROUPS.index("internal_migrant")
+    group[(u_group >= c1) & (u_group < c1 + p_kandas)] = GROUPS.index("kandas")
+
+    # ---- personal attributes -----------------------------------------------------------
+    skill = data.occupation_skill[occupation].astype(np.int8)
+    is_foreign = group == GROUPS.index("foreign_migrant")
+    is_kandas = group == GROUPS.index("kandas")
+    # Digital literacy: the region's BNS level, higher with skill level (estimate).
+    dl_mean = np.clip(data.region_digital_literacy[region] + 0.05 * (skill - 2.5), 0.05, 0.98)
+    dl_mean = np.where(is_foreign, dl_mean * 0.7, dl_mean)
+    conc = 8.0
+    digital = rng.beta(dl_mean * conc, (1 - dl_mean) * conc)
+    lang_mean = np.where(is_foreign, 0.55, np.where(is_kandas, 0.7, 0.95))
+    language = rng.beta(lang_mean * conc, (1 - lang_mean) * conc)
+    # Working age 16-62 (men) / 16-58 (women): uniform over 16-62, the data's only margin.
+    age = rng.integers(16, 63, n).astype(np.int8)
+    # Share of foreign labour migrants without a valid permit: not published (estimate).
+    legal = np.where(is_foreign & (rng.random(n) < 0.3), IRREGULAR, REGULAR).astype(np.int8)
+
+    wage_all = np.concatenate([wage, un_wage]).astype(np.float32)
+    months = np.concatenate([rng.geometric(1 / 60.0, n_emp) - 1, un_months]).astype(np.int16)
+    reservation = np.where(
+        status == UNEMPLOYED,
+        np.maximum(
+            wage_all * cfg.wages.reservation_ratio
+            * (1 - cfg.wages.reservation_decay) ** months.astype(float),
+            cfg.wages.minimum_wage,
+        ),
+        0.0,
+    ).astype(np.float32)
+
+    workers = Workers(
+        region=region.astype(np.int8),
+        occupation=occupation.astype(np.int16),
+        sector=sector.astype(np.int8),
+        skill=skill,
+        digital_literacy=digital.astype(np.float32),
+        language=language.astype(np.float32),
+        age=age,
+        group=group,
+        legal_status=legal,
+        status=status,
+        post=np.concatenate([emp_post, np.full(len(un_region), -1)]).astype(np.int32),
+        wage=wage_all,
+        productivity=np.concatenate([productivity, un_prod]).astype(np.float32),
+        months_in_status=months,
+        reservation_wage=reservation,
+        weight=np.full(n, 1.0 / scale, dtype=np.float32),
+    )
+    return workers, firms, posts
