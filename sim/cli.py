@@ -22,8 +22,9 @@ from sim.data import DataError
 from sim.output import MANIFEST, write_run
 from sim.runner import scenario_dir, simulate
 
-log = logging.getLogger("labsim")
 register_configs()
+# Mesa logs every step at INFO, which Hydra's logging would print for each month.
+logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
 def _clean_failed_run(out_dir: Path) -> None:

@@ -31,7 +31,7 @@ class PopulationConfig:
     firm_size_exponent: float = 2.0  # Pareto tail exponent of firm size (Zipf ~ 2.0 in PDF)
     firm_size_max: int = 20000  # largest firm, jobs (persons, before scaling)
     wage_sigma_within_cell: float = 0.55  # sd of log wage within region x occupation cell
-    vacancy_rate_initial: float = 0.008  # desired jobs above filled jobs at month 0, fraction
+    vacancy_rate_initial: float = 0.002  # desired jobs above filled jobs at month 0, fraction
     burn_in_months: int = 12  # months run before month 0 with wages held, to settle flows
 
 
@@ -62,6 +62,7 @@ class MatchingConfig:
     p_on_the_job_search: float = 0.08  # monthly probability an employed worker searches
     applications_on_the_job: int = 2  # applications an on-the-job searcher sends
     p_apply_own_occupation: float = 0.5  # weight of own occupation in the target choice
+    p_apply_any_occupation: float = 0.2  # probability an application ignores the network
     p_apply_other_region: float = 0.03  # probability an application goes to another region
     p_application_considered: float = 0.7  # probability a firm reads an application
     skill_gap_allowed: int = 1  # an applicant may be this many ISCO skill levels below the job
@@ -75,6 +76,7 @@ class WagesConfig:
     minimum_wage: float = 85000.0  # KZT per month (from 1 Jan 2024)
     wage_flexibility: float = 0.005  # monthly log wage change per unit of log tightness gap
     max_monthly_change: float = 0.02  # cap on the monthly log wage change of a cell
+    tightness_smoothing: float = 0.2  # weight of the current month in smoothed tightness
     labour_demand_elasticity: float = 0.3  # elasticity of desired jobs to the wage floor
     reservation_ratio: float = 0.8  # reservation wage / last wage at the start of unemployment
     reservation_decay: float = 0.05  # monthly decline of the reservation wage while unemployed
@@ -141,6 +143,7 @@ _RANGES: list[tuple[str, float, float, bool, bool]] = [
     ("matching.p_on_the_job_search", 0.0, 1.0, True, True),
     ("matching.applications_on_the_job", 0, 100, True, True),
     ("matching.p_apply_own_occupation", 0.0, 1.0, True, True),
+    ("matching.p_apply_any_occupation", 0.0, 1.0, True, True),
     ("matching.p_apply_other_region", 0.0, 1.0, True, True),
     ("matching.p_application_considered", 0.0, 1.0, True, True),
     ("matching.skill_gap_allowed", 0, 3, True, True),
@@ -148,6 +151,7 @@ _RANGES: list[tuple[str, float, float, bool, bool]] = [
     ("wages.minimum_wage", 0.0, 1e8, True, True),
     ("wages.wage_flexibility", 0.0, 1.0, True, True),
     ("wages.max_monthly_change", 0.0, 1.0, True, True),
+    ("wages.tightness_smoothing", 0.0, 1.0, False, True),
     ("wages.labour_demand_elasticity", 0.0, 5.0, True, True),
     ("wages.reservation_ratio", 0.0, 2.0, True, True),
     ("wages.reservation_decay", 0.0, 1.0, True, True),

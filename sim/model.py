@@ -178,9 +178,11 @@ class LabourMarketModel(mesa.Model):
         for change in self.cfg.schedule:
             if change.month == self.month:
                 section, name = change.key.split(".")
-                setattr(getattr(self.cfg, section), name, type(
-                    getattr(getattr(self.cfg, section), name)
-                )(change.value))
+                setattr(
+                    getattr(self.cfg, section),
+                    name,
+                    type(getattr(getattr(self.cfg, section), name))(change.value),
+                )
 
     # ---- data collection ---------------------------------------------------------------
     def _collect(self) -> None:

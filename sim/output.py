@@ -24,8 +24,16 @@ import pandas as pd
 from sim.config import LabsimConfig
 
 MANIFEST = "manifest.json"
-_LIBRARIES = ("numpy", "numba", "mesa", "hydra-core", "omegaconf", "pandas", "pyarrow",
-              "matplotlib")
+_LIBRARIES = (
+    "numpy",
+    "numba",
+    "mesa",
+    "hydra-core",
+    "omegaconf",
+    "pandas",
+    "pyarrow",
+    "matplotlib",
+)
 
 
 def _atomic_write_bytes(path: Path, payload: bytes) -> None:
@@ -33,6 +41,7 @@ def _atomic_write_bytes(path: Path, payload: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -45,6 +54,7 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -13,11 +13,13 @@ from typing import Any
 
 import pandas as pd
 from hydra import compose, initialize_config_dir
-from hydra.errors import MissingConfigException
+from hydra.errors import ConfigCompositionException, MissingConfigException
 from omegaconf import DictConfig
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import ConfigError, LabsimConfig, register_configs, to_config
 from sim.results import build_tables, risk_table
+
 
 def scenario_dir() -> Path:
     """Folder of the Hydra config tree (``scenarios/``, shipped inside the package)."""
@@ -47,9 +49,13 @@ def compose_config(scenario: str = "baseline", **overrides: Any) -> LabsimConfig
     try:
         with initialize_config_dir(config_dir=str(scenario_dir()), version_base="1.3"):
             cfg = compose(config_name="config", overrides=args)
-    except MissingConfigException as exc:
+    except (MissingConfigException, ConfigCompositionException) as exc:
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        raise ConfigError(f"{exc} {cause if cause is not exc else ''}".strip()) from exc
+    try:
+        return to_config(cfg)
+    except OmegaConfBaseException as exc:
         raise ConfigError(str(exc)) from exc
-    return to_config(cfg)
 
 
 def _hydra_value(value: Any) -> str:

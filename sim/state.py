@@ -293,8 +293,9 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     for r in range(n_reg):
         sel = np.flatnonzero(un_region == r)
         cdf = np.cumsum(cells_flat[r] / cells_flat[r].sum())
-        un_cell[sel] = np.minimum(np.searchsorted(cdf, rng.random(len(sel)), side="right"),
-                                  cells_flat.shape[1] - 1)
+        un_cell[sel] = np.minimum(
+            np.searchsorted(cdf, rng.random(len(sel)), side="right"), cells_flat.shape[1] - 1
+        )
     un_sector = un_cell // 9
     un_major0 = un_cell % 9
     un_occ = draw_occupations(un_major0)
@@ -314,9 +315,9 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     region = np.concatenate([emp_region, un_region])
     occupation = np.concatenate([post_occ[emp_post].astype(np.int64), un_occ])
     sector = np.concatenate([post_sector[emp_post].astype(np.int64), un_sector])
-    status = np.concatenate(
-        [np.full(n_emp, EMPLOYED), np.full(len(un_region), UNEMPLOYED)]
-    ).astype(np.int8)
+    status = np.concatenate([np.full(n_emp, EMPLOYED), np.full(len(un_region), UNEMPLOYED)]).astype(
+        np.int8
+    )
 
     # ---- groups: migrant stocks by region, foreign migrants tilted to their sectors ---
     group = np.zeros(n, dtype=np.int8)
@@ -361,7 +362,8 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     reservation = np.where(
         status == UNEMPLOYED,
         np.maximum(
-            wage_all * cfg.wages.reservation_ratio
+            wage_all
+            * cfg.wages.reservation_ratio
             * (1 - cfg.wages.reservation_decay) ** months.astype(float),
             cfg.wages.minimum_wage,
         ),

@@ -13,8 +13,9 @@ month ``t`` are
 - ``ln D_t = rho * ln D_{t-1} + sigma * e_t``: the national business cycle, AR(1);
 - ``ln L_{rs,t} = rho_l * ln L_{rs,t-1} + sigma_l * e_{rs,t}``: region x sector shocks;
 - ``G_t = (1 + g) ** (t / 12)``: exogenous trend growth of jobs, ``g`` per year;
-- ``F_{p,t} = (c_{p,0} / c_{p,t}) ** epsilon`` with ``c_{p,t} = max(w_{p,t}, m_t)``: the
-  labour-demand curve. The cost of a job is the post's offer ``w`` or the minimum wage
+- ``F_{p,t} = (c_{p,0} / c_{p,t}) ** epsilon`` with ``c_{p,t} = max(w_{p,t}, m_t)`` and
+  ``c_{p,0}`` the month-0 offer floored at the data's minimum wage: the labour-demand
+  curve. The cost of a job is the post's offer ``w`` or the minimum wage
   ``m`` if higher; when it rises above its month-0 level demand falls, with elasticity
   ``epsilon`` (``wages.labour_demand_elasticity``), and when wages fall demand rises.
   This is what lets a higher minimum wage cost jobs and what anchors the wage curve;
@@ -60,11 +61,7 @@ def desired_jobs_kernel(
         cost = max(wage_offer[p], minimum_wage)
         wage_factor = (job_cost_initial[p] / cost) ** demand_elasticity
         level = (
-            jobs_base[p]
-            * national_index
-            * local_index[region[p], sector[p]]
-            * growth
-            * wage_factor
+            jobs_base[p] * national_index * local_index[region[p], sector[p]] * growth * wage_factor
         )
         out[p] = np.int32(np.floor(level + rounding_draw[p]))
 
@@ -76,21 +73,35 @@ class Demand:
 
     def __init__(self, model: LabourMarketModel) -> None:
         self.rng = stream_generator(model.cfg.seed, self.name)
+        p = model.cfg.demand
         self.log_national = 0.0
-        self.log_local = np.zeros((model.data.n_regions, model.data.n_sectors))
+        # Local shocks start from their stationary spread, so the burn-in does not have
+        # to absorb the reallocation of jobs between cells that builds up from zero.
+        spread = p.local_volatility / np.sqrt(1.0 - p.local_persistence**2)
+        self.log_local = spread * self.rng.standard_normal(
+            (model.data.n_regions, model.data.n_sectors)
+        )
         self.on_start(model)
 
     def on_start(self, model: LabourMarketModel) -> None:
-        """Take the month-0 cost of a job of each post as the demand curve's reference."""
-        self.job_cost_initial = np.maximum(
-            model.posts.wage_offer, model.cfg.wages.minimum_wage
-        ).astype(np.float32)
+        """Take the month-0 cost of a job of each post as the demand curve's reference.
+
+        The reference floor is the minimum wage of the data (``minimum_wage`` in the
+        calibration targets), so a scenario that sets a higher floor from the start
+        moves along the demand curve instead of redefining it.
+        """
+        floor = model.data.targets.get("minimum_wage", model.cfg.wages.minimum_wage)
+        self.job_cost_initial = np.maximum(model.posts.wage_offer, floor).astype(np.float32)
 
     def step(self, model: LabourMarketModel) -> None:
         """Advance the demand indices one month and set desired jobs."""
         p = model.cfg.demand
         shocks = self.rng.standard_normal(1 + self.log_local.size)
-        self.log_national = p.cycle_persistence * self.log_national + p.cycle_volatility * shocks[0]
+        if not model.burning_in:
+            # The cycle starts at its neutral state at month 0: the data are a typical year.
+            self.log_national = (
+                p.cycle_persistence * self.log_national + p.cycle_volatility * shocks[0]
+            )
         self.log_local = p.local_persistence * self.log_local + p.local_volatility * shocks[
             1:
         ].reshape(self.log_local.shape)

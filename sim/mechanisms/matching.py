@@ -137,6 +137,7 @@ def matching_kernel(
     apps_employed: int,
     p_ojs: float,
     p_own: float,
+    p_any: float,
     p_other_region: float,
     p_read: float,
     skill_gap: int,
@@ -184,37 +185,51 @@ def matching_kernel(
                 r = np.int64(uniform(key, month, i, base + 1) * (n_regions - 1))
                 if r >= w_region[i]:
                     r += 1
-            # Directed choice among occupations with open vacancies in region r.
             o_own = w_occupation[i]
             row = r * n_occ
-            w_own = p_own if cell_ptr[row + o_own + 1] > cell_ptr[row + o_own] else 0.0
-            total = w_own
-            for j in range(nb_ptr[o_own], nb_ptr[o_own + 1]):
-                c = row + nb_occ[j]
-                if cell_ptr[c + 1] > cell_ptr[c]:
-                    total += (1.0 - p_own) * nb_w[j]
-            if total <= 0.0:
-                continue
-            pick = uniform(key, month, i, base + 2) * total
-            o = o_own
-            if pick >= w_own:
-                pick -= w_own
+            if uniform(key, month, i, base + 3) < p_any:
+                # An open application: any vacancy of the region, whatever the occupation.
+                lo = cell_ptr[row]
+                n_slots = cell_ptr[row + n_occ] - lo
+                if n_slots == 0:
+                    continue
+                p = slots[lo + np.int64(uniform(key, month, i, base + 2) * n_slots)]
+                o = p_occupation[p]
+                if w_skill[i] < occ_skill[o] - skill_gap:
+                    continue
+                u_slot = uniform(key, month, i, base + 4)
+                if u_slot >= p_read:
+                    continue
+            else:
+                # Directed choice among occupations with open vacancies in region r.
+                w_own = p_own if cell_ptr[row + o_own + 1] > cell_ptr[row + o_own] else 0.0
+                total = w_own
                 for j in range(nb_ptr[o_own], nb_ptr[o_own + 1]):
                     c = row + nb_occ[j]
                     if cell_ptr[c + 1] > cell_ptr[c]:
-                        o = nb_occ[j]
-                        pick -= (1.0 - p_own) * nb_w[j]
-                        if pick < 0.0:
-                            break
-            c = row + o
-            n_slots = cell_ptr[c + 1] - cell_ptr[c]
-            if w_skill[i] < occ_skill[o] - skill_gap:
-                continue
-            u_slot = uniform(key, month, i, base + 4)
-            if u_slot >= p_read:
-                continue
-            # Reuse the accepted part of the draw to pick the slot uniformly.
-            p = slots[cell_ptr[c] + np.int64(u_slot / p_read * n_slots)]
+                        total += (1.0 - p_own) * nb_w[j]
+                if total <= 0.0:
+                    continue
+                pick = uniform(key, month, i, base + 2) * total
+                o = o_own
+                if pick >= w_own:
+                    pick -= w_own
+                    for j in range(nb_ptr[o_own], nb_ptr[o_own + 1]):
+                        c = row + nb_occ[j]
+                        if cell_ptr[c + 1] > cell_ptr[c]:
+                            o = nb_occ[j]
+                            pick -= (1.0 - p_own) * nb_w[j]
+                            if pick < 0.0:
+                                break
+                c = row + o
+                n_slots = cell_ptr[c + 1] - cell_ptr[c]
+                if w_skill[i] < occ_skill[o] - skill_gap:
+                    continue
+                u_slot = uniform(key, month, i, base + 4)
+                if u_slot >= p_read:
+                    continue
+                # Reuse the accepted part of the draw to pick the slot uniformly.
+                p = slots[cell_ptr[c] + np.int64(u_slot / p_read * n_slots)]
             offer = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
             if searching[i] == 1:
                 if offer < w_reservation[i]:
@@ -305,6 +320,7 @@ class Matching:
             m.applications_on_the_job,
             m.p_on_the_job_search,
             m.p_apply_own_occupation,
+            m.p_apply_any_occupation,
             m.p_apply_other_region,
             m.p_application_considered,
             m.skill_gap_allowed,

@@ -3,9 +3,11 @@
 Rule
 ----
 Tightness of cell ``c`` = (region, ISCO major group) is
-``theta_c = (V_c + 1) / (U_c + 1)``, vacancies over unemployed whose last job was in the
-cell (agents; the ``+1`` keeps empty cells finite). Each month the log wage of the
-cell moves towards tighter markets:
+``theta_c = (V_c + 0.5) / (U_c + 0.5)``, where ``V_c`` and ``U_c`` are exponentially
+smoothed stocks (weight ``a`` = ``wages.tightness_smoothing`` on the current month) of
+vacancies and of unemployed whose last job was in the cell, in agents; smoothing and
+the ``0.5`` keep small cells from swinging on a single vacancy. Each month the log wage
+of the cell moves towards tighter markets:
 
 .. math::
 
@@ -43,8 +45,8 @@ def tightness_kernel(
     p_jobs_desired: np.ndarray,
     occ_major: np.ndarray,
     n_regions: int,
-) -> np.ndarray:
-    """Tightness ``(V + 1) / (U + 1)`` per (region, major group), shape (R * 9,)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vacancies and unemployed per (region, major group), each of shape (R * 9,)."""
     v = np.zeros(n_regions * 9)
     u = np.zeros(n_regions * 9)
     for p in range(p_filled.shape[0]):
@@ -54,7 +56,7 @@ def tightness_kernel(
     for i in range(w_status.shape[0]):
         if w_status[i] == UNEMPLOYED:
             u[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1.0
-    return (v + 1.0) / (u + 1.0)
+    return v, u
 
 
 @njit(cache=True)
@@ -115,9 +117,10 @@ class Wages:
 
     def __init__(self, model: LabourMarketModel) -> None:
         self.occ_major = model.data.occupation_major.astype(np.int64)
-        self.tightness_initial = self._tightness(model)
+        self.vacancies_smoothed, self.unemployed_smoothed = self._stocks(model)
+        self.tightness_initial = self._tightness()
 
-    def _tightness(self, model: LabourMarketModel) -> np.ndarray:
+    def _stocks(self, model: LabourMarketModel) -> tuple[np.ndarray, np.ndarray]:
         w, p = model.workers, model.posts
         return tightness_kernel(
             w.status,
@@ -131,21 +134,32 @@ class Wages:
             model.data.n_regions,
         )
 
+    def _tightness(self) -> np.ndarray:
+        return (self.vacancies_smoothed + 0.5) / (self.unemployed_smoothed + 0.5)
+
+    def _update_stocks(self, model: LabourMarketModel) -> None:
+        v, u = self._stocks(model)
+        a = model.cfg.wages.tightness_smoothing
+        self.vacancies_smoothed = (1 - a) * self.vacancies_smoothed + a * v
+        self.unemployed_smoothed = (1 - a) * self.unemployed_smoothed + a * u
+
     def on_start(self, model: LabourMarketModel) -> None:
-        """Take the settled tightness at the end of the burn-in as the reference."""
-        self.tightness_initial = self._tightness(model)
+        """Take the smoothed tightness at the end of the burn-in as the reference."""
+        self.tightness_initial = self._tightness()
 
     def step(self, model: LabourMarketModel) -> None:
-        """Adjust wages for this month (held during the burn-in)."""
-        if model.burning_in:
-            return
+        """Adjust wages for this month (wages held, reservation wages decaying, in burn-in)."""
+        self._update_stocks(model)
         cfg = model.cfg.wages
-        theta = self._tightness(model)
-        log_change = np.clip(
-            cfg.wage_flexibility * np.log(theta / self.tightness_initial),
-            -cfg.max_monthly_change,
-            cfg.max_monthly_change,
-        )
+        if model.burning_in:
+            # Wages are held, but reservation wages still decay as unemployment lasts.
+            log_change = np.zeros_like(self.tightness_initial)
+        else:
+            log_change = np.clip(
+                cfg.wage_flexibility * np.log(self._tightness() / self.tightness_initial),
+                -cfg.max_monthly_change,
+                cfg.max_monthly_change,
+            )
         w, p = model.workers, model.posts
         wage_update_kernel(
             w.status,

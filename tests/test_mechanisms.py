@@ -1,0 +1,326 @@
+"""Each mechanism on small hand-made worlds where the answer is known."""
+
+import numpy as np
+
+from sim.mechanisms.demand import desired_jobs_kernel
+from sim.mechanisms.matching import matching_kernel, neighbour_tables
+from sim.mechanisms.separations import separations_kernel
+from sim.mechanisms.wages import tightness_kernel, wage_update_kernel
+from sim.rng import stream_key
+from sim.state import EMPLOYED, UNEMPLOYED
+
+KEY = stream_key(1, "test")
+
+
+# ---- separations -----------------------------------------------------------------------
+def _sep_world(n_workers, filled, desired):
+    post = np.repeat(np.arange(len(filled)), filled).astype(np.int32)
+    assert len(post) == n_workers
+    return dict(
+        status=np.full(n_workers, EMPLOYED, np.int8),
+        post=post,
+        wage=np.full(n_workers, 200000.0, np.float32),
+        months=np.zeros(n_workers, np.int16),
+        reservation=np.zeros(n_workers, np.float32),
+        filled=np.array(filled, np.int32),
+        desired=np.array(desired, np.int32),
+    )
+
+
+def _separate(w, p_quit, speed, month=1):
+    return separations_kernel(
+        w["status"],
+        w["post"],
+        w["wage"],
+        w["months"],
+        w["reservation"],
+        w["filled"],
+        w["desired"],
+        KEY,
+        month,
+        p_quit,
+        speed,
+        0.8,
+        85000.0,
+    )
+
+
+def test_everyone_quits_when_p_quit_is_one():
+    w = _sep_world(6, [4, 2], [4, 2])
+    quits, layoffs = _separate(w, 1.0, 0.0)
+    assert (quits, layoffs) == (6, 0)
+    assert (w["status"] == UNEMPLOYED).all() and (w["post"] == -1).all()
+    assert (w["filled"] == 0).all()
+    np.testing.assert_allclose(w["reservation"], 160000.0)  # 0.8 x last wage
+
+
+def test_no_separation_without_quits_or_excess():
+    w = _sep_world(6, [4, 2], [5, 2])
+    assert _separate(w, 0.0, 1.0) == (0, 0)
+    assert (w["status"] == EMPLOYED).all()
+
+
+def test_layoffs_shed_the_excess_at_the_layoff_speed():
+    n_posts, size = 2000, 10
+    w = _sep_world(n_posts * size, [size] * n_posts, [6] * n_posts)  # excess 4 per post
+    _, layoffs = _separate(w, 0.0, 0.5)
+    assert abs(layoffs / n_posts - 2.0) < 0.1  # 0.5 x 4 per post on average
+    assert (w["filled"] >= 0).all()
+    np.testing.assert_array_equal(
+        np.bincount(w["post"][w["post"] >= 0], minlength=n_posts), w["filled"]
+    )
+    w = _sep_world(20, [10, 10], [0, 10])
+    _separate(w, 0.0, 1.0)
+    assert w["filled"].tolist() == [0, 10]  # full speed sheds all of an excess
+
+
+# ---- matching --------------------------------------------------------------------------
+def _network(n_occ, edges):
+    """CSR mobility network from (source, target, weight) triples."""
+    edges = sorted(edges)
+    indptr = np.zeros(n_occ + 1, np.int64)
+    for s, _, _ in edges:
+        indptr[s + 1] += 1
+    indptr = np.cumsum(indptr)
+    return neighbour_tables(
+        indptr,
+        np.array([t for _, t, _ in edges], np.int32),
+        np.array([w for _, _, w in edges], np.float64),
+    )
+
+
+def _match_world(workers, posts, occ_skill=(2, 2), edges=((0, 0, 1.0), (1, 1, 1.0))):
+    n = len(workers)
+    w = {
+        "status": np.array([x.get("status", UNEMPLOYED) for x in workers], np.int8),
+        "post": np.array([x.get("post", -1) for x in workers], np.int32),
+        "region": np.array([x.get("region", 0) for x in workers], np.int8),
+        "occupation": np.array([x.get("occ", 0) for x in workers], np.int16),
+        "sector": np.zeros(n, np.int8),
+        "skill": np.array([x.get("skill", 2) for x in workers], np.int8),
+        "wage": np.array([x.get("wage", 100000.0) for x in workers], np.float32),
+        "productivity": np.ones(n, np.float32),
+        "months": np.full(n, 3, np.int16),
+        "reservation": np.array([x.get("reservation", 85000.0) for x in workers], np.float32),
+    }
+    p = {
+        "region": np.array([x.get("region", 0) for x in posts], np.int8),
+        "occupation": np.array([x.get("occ", 0) for x in posts], np.int16),
+        "sector": np.zeros(len(posts), np.int8),
+        "filled": np.array([x.get("filled", 0) for x in posts], np.int32),
+        "desired": np.array([x["desired"] for x in posts], np.int32),
+        "offer": np.array([x.get("offer", 150000.0) for x in posts], np.float32),
+    }
+    nb = _network(len(occ_skill), list(edges))
+    return w, p, np.array(occ_skill, np.int8), nb
+
+
+def _match(w, p, occ_skill, nb, n_regions=1, **kw):
+    params = dict(
+        apps_u=3,
+        apps_e=3,
+        p_ojs=0.0,
+        p_own=1.0,
+        p_any=0.0,
+        p_other=0.0,
+        p_read=1.0,
+        gap=1,
+        gain=0.05,
+        month=1,
+    )
+    params.update(kw)
+    return matching_kernel(
+        w["status"],
+        w["post"],
+        w["region"],
+        w["occupation"],
+        w["sector"],
+        w["skill"],
+        w["wage"],
+        w["productivity"],
+        w["months"],
+        w["reservation"],
+        p["region"],
+        p["occupation"],
+        p["sector"],
+        p["filled"],
+        p["desired"],
+        p["offer"],
+        occ_skill,
+        nb[0],
+        nb[1],
+        nb[2],
+        n_regions,
+        KEY,
+        params["month"],
+        params["apps_u"],
+        params["apps_e"],
+        params["p_ojs"],
+        params["p_own"],
+        params["p_any"],
+        params["p_other"],
+        params["p_read"],
+        params["gap"],
+        params["gain"],
+        85000.0,
+    )
+
+
+def test_one_vacancy_two_applicants_one_hire():
+    w, p, s, nb = _match_world([{}, {}], [{"desired": 1}])
+    hires, j2j, _, _ = _match(w, p, s, nb)
+    assert (hires, j2j) == (1, 0)
+    assert sorted(w["status"].tolist()) == [EMPLOYED, UNEMPLOYED]
+    assert p["filled"][0] == 1
+    hired = int(np.flatnonzero(w["status"] == EMPLOYED)[0])
+    assert w["post"][hired] == 0 and w["wage"][hired] == 150000.0 and w["months"][hired] == 0
+
+
+def test_no_vacancy_no_hire():
+    w, p, s, nb = _match_world([{}, {}], [{"desired": 3, "filled": 3}])
+    p["filled"][:] = 3
+    assert _match(w, p, s, nb)[0] == 0
+
+
+def test_skill_screening_blocks_underqualified_applicants():
+    w, p, s, nb = _match_world([{"skill": 1}], [{"desired": 1}], occ_skill=(4, 2))
+    assert _match(w, p, s, nb)[0] == 0
+    w, p, s, nb = _match_world([{"skill": 3}], [{"desired": 1}], occ_skill=(4, 2))
+    assert _match(w, p, s, nb)[0] == 1
+
+
+def test_offers_below_the_reservation_wage_are_declined():
+    w, p, s, nb = _match_world([{"reservation": 200000.0}], [{"desired": 1}])
+    assert _match(w, p, s, nb)[0] == 0
+    w, p, s, nb = _match_world([{"reservation": 140000.0}], [{"desired": 1}])
+    assert _match(w, p, s, nb)[0] == 1
+
+
+def test_search_follows_the_mobility_network():
+    # Worker in occupation 0; the only vacancy is in occupation 1, a neighbour of 0.
+    edges = ((0, 0, 0.5), (0, 1, 0.5), (1, 1, 1.0))
+    w, p, s, nb = _match_world([{"occ": 0}], [{"desired": 1, "occ": 1}], edges=edges)
+    hires, _, occ_changes, _ = _match(w, p, s, nb, p_own=0.5)
+    assert (hires, occ_changes) == (1, 1) and w["occupation"][0] == 1
+    # Without a network link the vacancy is out of reach.
+    w, p, s, nb = _match_world([{"occ": 0}], [{"desired": 1, "occ": 1}])
+    assert _match(w, p, s, nb, p_own=0.5)[0] == 0
+
+
+def test_other_regions_only_through_p_other_region():
+    w, p, s, nb = _match_world([{"region": 0}], [{"desired": 1, "region": 1}])
+    assert _match(w, p, s, nb, n_regions=2, p_other=0.0)[0] == 0
+    w, p, s, nb = _match_world([{"region": 0}], [{"desired": 1, "region": 1}])
+    hires, _, _, moves = _match(w, p, s, nb, n_regions=2, p_other=1.0)
+    assert (hires, moves) == (1, 1) and w["region"][0] == 1
+
+
+def test_on_the_job_search_needs_a_wage_gain():
+    emp = {"status": EMPLOYED, "post": 0, "wage": 150000.0}
+    posts = [{"desired": 1, "filled": 1, "offer": 150000.0}, {"desired": 1, "offer": 155000.0}]
+    w, p, s, nb = _match_world([emp], posts)
+    assert _match(w, p, s, nb, p_ojs=1.0, gain=0.05)[1] == 0  # 3.3% < 5% gain
+    posts[1]["offer"] = 170000.0
+    w, p, s, nb = _match_world([emp], posts)
+    _, j2j, _, _ = _match(w, p, s, nb, p_ojs=1.0, gain=0.05)
+    assert j2j == 1 and w["post"][0] == 1 and p["filled"].tolist() == [0, 1]
+
+
+def test_hires_never_exceed_vacancies():
+    workers = [{} for _ in range(500)]
+    posts = [{"desired": k % 4, "filled": 0} for k in range(100)]
+    w, p, s, nb = _match_world(workers, posts)
+    hires = _match(w, p, s, nb, apps_u=5)[0]
+    assert hires <= p["desired"].sum()
+    assert (p["filled"] <= p["desired"]).all()
+    assert hires == p["filled"].sum() == (w["status"] == EMPLOYED).sum()
+
+
+# ---- wages -----------------------------------------------------------------------------
+def test_tight_cells_raise_wages_and_the_floor_holds():
+    occ_major = np.array([1, 9], np.int64)
+    status = np.array([EMPLOYED, EMPLOYED, UNEMPLOYED], np.int8)
+    region = np.zeros(3, np.int8)
+    occupation = np.array([0, 1, 1], np.int16)
+    vac, unemp = tightness_kernel(
+        status,
+        region,
+        occupation,
+        np.zeros(2, np.int8),
+        np.array([0, 1], np.int16),
+        np.array([1, 1], np.int32),
+        np.array([5, 1], np.int32),
+        occ_major,
+        1,
+    )
+    assert (vac[0], unemp[0], vac[8], unemp[8]) == (4.0, 0.0, 0.0, 1.0)
+    wage = np.array([300000.0, 86000.0, 90000.0], np.float32)
+    reservation = np.array([0.0, 0.0, 90000.0], np.float32)
+    offer = np.array([300000.0, 86000.0], np.float32)
+    change = np.zeros(9)
+    change[0], change[8] = 0.01, -0.02
+    wage_update_kernel(
+        status,
+        region,
+        occupation,
+        wage,
+        reservation,
+        np.zeros(2, np.int8),
+        np.array([0, 1], np.int16),
+        offer,
+        occ_major,
+        change,
+        85000.0,
+        0.05,
+    )
+    assert wage[0] > 300000.0 and offer[0] > 300000.0
+    assert wage[1] == 85000.0  # 86000 x e^-0.02 = 84297, floored
+    assert reservation[2] == 85500.0  # 90000 x 0.95
+
+
+# ---- demand ----------------------------------------------------------------------------
+def test_minimum_wage_cuts_demand_only_where_it_binds():
+    base = np.array([100.0, 100.0], np.float32)
+    offer = np.array([90000.0, 300000.0], np.float32)
+    cost0 = np.maximum(offer, 85000.0).astype(np.float32)
+    out = np.zeros(2, np.int32)
+    args = (
+        base,
+        np.zeros(2, np.float32),
+        offer,
+        cost0,
+        np.zeros(2, np.int8),
+        np.zeros(2, np.int8),
+        np.ones((1, 1)),
+        1.0,
+        1.0,
+    )
+    desired_jobs_kernel(*args, 85000.0, 0.5, out)
+    assert out.tolist() == [100, 100]
+    desired_jobs_kernel(*args, 120000.0, 0.5, out)
+    assert out[0] == int(np.floor(100 * (90000 / 120000) ** 0.5)) and out[1] == 100
+
+
+def test_demand_index_scales_desired_jobs():
+    out = np.zeros(1, np.int32)
+    args = (
+        np.array([200.0], np.float32),
+        np.zeros(1, np.float32),
+        np.array([2e5], np.float32),
+        np.array([2e5], np.float32),
+        np.zeros(1, np.int8),
+        np.zeros(1, np.int8),
+        np.full((1, 1), 1.1),
+    )
+    desired_jobs_kernel(*args, 0.95, 1.0, 85000.0, 0.3, out)
+    assert out[0] == int(np.floor(200 * 0.95 * 1.1))
+
+
+def test_open_applications_reach_unlinked_occupations_within_skill():
+    # No network link from 0 to 1; an open application can still reach occupation 1.
+    w, p, s, nb = _match_world([{"occ": 0}], [{"desired": 1, "occ": 1}])
+    hires, _, occ_changes, _ = _match(w, p, s, nb, p_any=1.0)
+    assert (hires, occ_changes) == (1, 1)
+    # ... but not past the skill screen.
+    w, p, s, nb = _match_world([{"occ": 0, "skill": 1}], [{"desired": 1, "occ": 1}], (2, 4))
+    assert _match(w, p, s, nb, p_any=1.0)[0] == 0
