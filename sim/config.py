@@ -217,10 +217,10 @@ def validate(cfg: LabsimConfig) -> None:
             )
         if "." not in change.key:
             raise ConfigError(f"schedule[{i}].key={change.key!r} cannot change during a run")
-        if not 1 <= change.month <= max(cfg.horizon_months, 1):
+        if change.month < 1:
             raise ConfigError(
-                f"schedule[{i}].month={change.month} is outside the run; "
-                f"allowed: 1 .. horizon_months ({cfg.horizon_months})"
+                f"schedule[{i}].month={change.month} is before the first simulated month; "
+                "allowed: 1 or later (a month after horizon_months never applies)"
             )
         _check_range(change.key, change.value)
 

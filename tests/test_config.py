@@ -60,8 +60,8 @@ def test_schedule_is_validated():
     cfg.schedule = [ScheduledChange(month=5, key="wages.nothing", value=1.0)]
     with pytest.raises(ConfigError, match=r"schedule\[0\]\.key='wages.nothing'"):
         validate(cfg)
-    cfg.schedule = [ScheduledChange(month=30, key="wages.minimum_wage", value=1.0)]
-    with pytest.raises(ConfigError, match=r"schedule\[0\]\.month=30 is outside the run"):
+    cfg.schedule = [ScheduledChange(month=0, key="wages.minimum_wage", value=1.0)]
+    with pytest.raises(ConfigError, match=r"schedule\[0\]\.month=0 is before the first"):
         validate(cfg)
     cfg.schedule = [ScheduledChange(month=3, key="wages.minimum_wage", value=-1.0)]
     with pytest.raises(ConfigError, match="wages.minimum_wage=-1.0 is out of range"):

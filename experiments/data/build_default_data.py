@@ -188,8 +188,13 @@ def _round_to_sum_one(values: np.ndarray, decimals: int) -> np.ndarray:
     return v
 
 
-def ipf_2d(seed: np.ndarray, row_tot: np.ndarray, col_tot: np.ndarray,
-           tol: float = 1e-12, max_iter: int = 10_000) -> np.ndarray:
+def ipf_2d(
+    seed: np.ndarray,
+    row_tot: np.ndarray,
+    col_tot: np.ndarray,
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
+) -> np.ndarray:
     """Iterative proportional fitting of a matrix to row and column totals.
 
     Parameters
@@ -320,8 +325,12 @@ def build_regions(source: Path) -> pd.DataFrame:
 
     # Digital literacy: 2021 regional value (population 6+) where published.
     dl = _read(source, "kz_education_of_employed_and_digital_literacy.csv")
-    dl = dl[(dl["indicator"] == "digital_literacy_level") & (dl["period"].astype(str) == "2021")
-            & (dl["breakdown"] == "population aged 6+") & (dl["region_id"] != "KZ")]
+    dl = dl[
+        (dl["indicator"] == "digital_literacy_level")
+        & (dl["period"].astype(str) == "2021")
+        & (dl["breakdown"] == "population aged 6+")
+        & (dl["region_id"] != "KZ")
+    ]
     dl_map = dl.set_index("region_id")["value"] / 100.0
     reg["digital_literacy"] = ids.map(dl_map).fillna(NATIONAL_DIGITAL_LITERACY_2021).to_numpy()
 
@@ -360,11 +369,13 @@ def build_sectors(source: Path) -> pd.DataFrame:
     eco = _read(source, "kz_employment_by_economic_activity_national_ilo_modelled_2015_2025.csv")
     eco = eco[(eco["year"] == 2024) & (eco["sex"] == "T") & (eco["isic4_section"] != "TOTAL")]
     eco = eco.set_index("isic4_section").loc[SECTORS]
-    out = pd.DataFrame({
-        "sector": SECTORS,
-        "label": eco["section_label"].to_numpy(),
-        "employment_share": _round_to_sum_one(eco["employed_thousands"].to_numpy(), 8),
-    })
+    out = pd.DataFrame(
+        {
+            "sector": SECTORS,
+            "label": eco["section_label"].to_numpy(),
+            "employment_share": _round_to_sum_one(eco["employed_thousands"].to_numpy(), 8),
+        }
+    )
     return out
 
 
@@ -450,8 +461,9 @@ def _us_to_isco(source: Path, isco_codes: set[str]) -> pd.DataFrame:
         if not targets:
             continue
         w = 1.0 / len(targets)
-        rows.extend((t, node.us_employment * w, node.us_mean_annual_wage_usd)
-                    for t in sorted(targets))
+        rows.extend(
+            (t, node.us_employment * w, node.us_mean_annual_wage_usd) for t in sorted(targets)
+        )
     return pd.DataFrame(rows, columns=["isco08", "us_employment", "us_wage"])
 
 
@@ -470,23 +482,36 @@ def build_occupations(source: Path) -> pd.DataFrame:
     """
     st = _read(source, "isco08_structure.csv", dtype=str)
     st = st[(st["n_digits"] == "4") & (st["major"] != "0")].copy()
-    occ = pd.DataFrame({
-        "isco08": st["isco08_code"].str.zfill(4),
-        "title": st["isco08_title"],
-        "major": st["major"].astype(int),
-        "sub_major": st["sub_major"].str.zfill(2),
-        "minor": st["minor"].str.zfill(3),
-        "skill_level": st["skill_level"].astype(int),
-    }).sort_values("isco08").reset_index(drop=True)
+    occ = (
+        pd.DataFrame(
+            {
+                "isco08": st["isco08_code"].str.zfill(4),
+                "title": st["isco08_title"],
+                "major": st["major"].astype(int),
+                "sub_major": st["sub_major"].str.zfill(2),
+                "minor": st["minor"].str.zfill(3),
+                "skill_level": st["skill_level"].astype(int),
+            }
+        )
+        .sort_values("isco08")
+        .reset_index(drop=True)
+    )
     assert len(occ) == 433
 
     ilo = _read(source, "ilo_genai_exposure_isco08_occupations.csv", dtype={"isco08": str})
     ilo["isco08"] = ilo["isco08"].str.zfill(4)
-    ilo = ilo.rename(columns={"mean_score_2025": "genai_exposure",
-                              "gradient_2025": "genai_gradient",
-                              "class_2023": "genai_class_2023"})
-    occ = occ.merge(ilo[["isco08", "genai_exposure", "genai_gradient", "genai_class_2023"]],
-                    on="isco08", how="left")
+    ilo = ilo.rename(
+        columns={
+            "mean_score_2025": "genai_exposure",
+            "gradient_2025": "genai_gradient",
+            "class_2023": "genai_class_2023",
+        }
+    )
+    occ = occ.merge(
+        ilo[["isco08", "genai_exposure", "genai_gradient", "genai_class_2023"]],
+        on="isco08",
+        how="left",
+    )
 
     fo = _read(source, "frey_osborne_isco08_derived.csv", dtype={"isco08_code": str})
     fo = fo[fo["isco08_code"].str.len() == 4]  # drops the 3-digit rows 211, 315
@@ -494,13 +519,22 @@ def build_occupations(source: Path) -> pd.DataFrame:
     occ = occ.merge(fo[["isco08", "computerisation_prob"]], on="isco08", how="left")
 
     rti = _read(source, "rti_mihaylov_tijdens_isco08.csv", dtype={"isco08_code": str})
-    rti = rti.rename(columns={"isco08_code": "isco08", "nra": "task_nra", "nri": "task_nri",
-                              "rc": "task_rc", "rm": "task_rm", "nrm": "task_nrm"})
+    rti = rti.rename(
+        columns={
+            "isco08_code": "isco08",
+            "nra": "task_nra",
+            "nri": "task_nri",
+            "rc": "task_rc",
+            "rm": "task_rm",
+            "nrm": "task_nrm",
+        }
+    )
     task_cols = ["rti", "task_nra", "task_nri", "task_rc", "task_rm", "task_nrm"]
     occ = occ.merge(rti[["isco08", *task_cols]], on="isco08", how="left")
 
     occ["imputed_genai_exposure"] = _impute_hierarchical(
-        occ, ["genai_exposure", "genai_gradient", "genai_class_2023"])
+        occ, ["genai_exposure", "genai_gradient", "genai_class_2023"]
+    )
     occ["imputed_computerisation_prob"] = _impute_hierarchical(occ, ["computerisation_prob"])
     occ["imputed_rti"] = _impute_hierarchical(occ, task_cols)
     assert occ[["genai_exposure", "computerisation_prob", *task_cols]].notna().all().all()
@@ -509,11 +543,16 @@ def build_occupations(source: Path) -> pd.DataFrame:
     # screen-and-information part of the job), half the GenAI exposure score (how much
     # of the task content is digital text/data work). Simple, bounded in [0, 1].
     occ["digital_skill_need"] = np.clip(
-        0.5 * (occ["task_nra"] + occ["task_rc"]) + 0.5 * occ["genai_exposure"], 0.0, 1.0)
+        0.5 * (occ["task_nra"] + occ["task_rc"]) + 0.5 * occ["genai_exposure"], 0.0, 1.0
+    )
     occ["tendency"] = np.select(
-        [occ["genai_class_2023"] == "Automation Potential",
-         occ["genai_class_2023"] == "Augmentation Potential"],
-        ["automation", "augmentation"], default="neither")
+        [
+            occ["genai_class_2023"] == "Automation Potential",
+            occ["genai_class_2023"] == "Augmentation Potential",
+        ],
+        ["automation", "augmentation"],
+        default="neither",
+    )
 
     # Within-major employment shares and relative wages from US OEWS employment.
     us = _us_to_isco(source, set(occ["isco08"]))
@@ -542,11 +581,31 @@ def build_occupations(source: Path) -> pd.DataFrame:
 
     sums = occ.groupby("major")["share_within_major"].sum()
     assert np.allclose(sums.to_numpy(), 1.0, atol=1e-9), sums
-    cols = ["isco08", "title", "major", "sub_major", "minor", "skill_level", "genai_exposure",
-            "genai_gradient", "genai_class_2023", "computerisation_prob", "rti", "task_nra",
-            "task_nri", "task_rc", "task_rm", "task_nrm", "digital_skill_need", "tendency",
-            "share_within_major", "rel_wage_within_major", "imputed_genai_exposure",
-            "imputed_computerisation_prob", "imputed_rti"]
+    cols = [
+        "isco08",
+        "title",
+        "major",
+        "sub_major",
+        "minor",
+        "skill_level",
+        "genai_exposure",
+        "genai_gradient",
+        "genai_class_2023",
+        "computerisation_prob",
+        "rti",
+        "task_nra",
+        "task_nri",
+        "task_rc",
+        "task_rm",
+        "task_nrm",
+        "digital_skill_need",
+        "tendency",
+        "share_within_major",
+        "rel_wage_within_major",
+        "imputed_genai_exposure",
+        "imputed_computerisation_prob",
+        "imputed_rti",
+    ]
     return occ[cols]
 
 
@@ -569,8 +628,9 @@ def national_major_shares(source: Path) -> np.ndarray:
     numpy.ndarray
         Nine shares summing to 1.
     """
-    occ = _read(source, "kz_employment_by_occupation_isco08_national.csv",
-                dtype={"isco08_major": str})
+    occ = _read(
+        source, "kz_employment_by_occupation_isco08_national.csv", dtype={"isco08_major": str}
+    )
     occ = occ[occ["sex"] == "T"]
     mod = occ[occ["source"].str.contains("EMP_2EMP") & (occ["year"] == 2024)]
     mod = mod.set_index("isco08_major")["employed_thousands"]
@@ -589,8 +649,9 @@ def national_major_shares(source: Path) -> np.ndarray:
     return v / v.sum()
 
 
-def build_employment_cells(source: Path, regions: pd.DataFrame,
-                           sectors: pd.DataFrame) -> pd.DataFrame:
+def build_employment_cells(
+    source: Path, regions: pd.DataFrame, sectors: pd.DataFrame
+) -> pd.DataFrame:
     """Build ``employment_cells.csv``: employed persons by region, sector and major.
 
     Steps (see SOURCES.md): national major shares; region x major margin (major 6
@@ -638,8 +699,11 @@ def build_employment_cells(source: Path, regions: pd.DataFrame,
 
     # (c) region x sector: agriculture scaled by relative rurality, other sections by
     # relative urbanity; IPF to both margins.
-    tilt = np.where(np.array(SECTORS)[None, :] == "A", (rural / rural_nat)[:, None],
-                    (urban / urban_nat)[:, None])
+    tilt = np.where(
+        np.array(SECTORS)[None, :] == "A",
+        (rural / rural_nat)[:, None],
+        (urban / urban_nat)[:, None],
+    )
     seed_s = emp_r[:, None] * (sector_tot / total)[None, :] * tilt
     reg_sector = ipf_2d(seed_s, emp_r, sector_tot)
 
@@ -664,8 +728,7 @@ def build_employment_cells(source: Path, regions: pd.DataFrame,
     assert np.allclose(cells.sum(axis=(0, 1)), major_tot, rtol=1e-6)
 
     rid = regions["region_id"].to_numpy()
-    idx = pd.MultiIndex.from_product([rid, SECTORS, MAJORS],
-                                     names=["region_id", "sector", "major"])
+    idx = pd.MultiIndex.from_product([rid, SECTORS, MAJORS], names=["region_id", "sector", "major"])
     out = pd.DataFrame({"employed": cells.reshape(-1)}, index=idx).reset_index()
     out["_s"] = out["sector"].map({s: i for i, s in enumerate(SECTORS)})
     out = out.sort_values(["region_id", "_s", "major"]).drop(columns="_s")
@@ -692,8 +755,13 @@ def build_wages_region_major(source: Path) -> pd.DataFrame:
     w = w[w["region_id"] != "KZ"]
     rows = []
     for m, col in ISCO_MAJOR_TITLES_COLUMNS.items():
-        part = pd.DataFrame({"region_id": w["region_id"], "major": m,
-                             "mean_wage": w[col].astype(float) * WAGE_UPRATE})
+        part = pd.DataFrame(
+            {
+                "region_id": w["region_id"],
+                "major": m,
+                "mean_wage": w[col].astype(float) * WAGE_UPRATE,
+            }
+        )
         rows.append(part)
     out = pd.concat(rows).sort_values(["region_id", "major"]).reset_index(drop=True)
     assert len(out) == 180
@@ -722,21 +790,31 @@ def build_mobility_edges(source: Path, occupations: pd.DataFrame) -> pd.DataFram
     pandas.DataFrame
         Columns source, target, p_transition, is_self.
     """
-    e = _read(source, "occ_mobility_isco08_derived_edges.csv",
-              dtype={"source_isco08": str, "target_isco08": str})
+    e = _read(
+        source,
+        "occ_mobility_isco08_derived_edges.csv",
+        dtype={"source_isco08": str, "target_isco08": str},
+    )
     e = e.rename(columns={"source_isco08": "source", "target_isco08": "target"})
     valid = set(occupations["isco08"])
     e = e[e["source"].isin(valid) & e["target"].isin(valid)].copy()
     e["is_self"] = (e["source"] == e["target"]).astype(int)
     # Strongest first, ties broken by code, so the cut at 10 is deterministic.
-    e = e.sort_values(["source", "is_self", "p_transition", "target"],
-                      ascending=[True, False, False, True])
+    e = e.sort_values(
+        ["source", "is_self", "p_transition", "target"], ascending=[True, False, False, True]
+    )
     e["_rank"] = e[e["is_self"] == 0].groupby("source").cumcount()
     e = e[(e["is_self"] == 1) | (e["_rank"] < 10)].drop(columns="_rank")
     missing = sorted(valid - set(e["source"]))
     if missing:
-        e = pd.concat([e, pd.DataFrame({"source": missing, "target": missing,
-                                        "p_transition": 1.0, "is_self": 1})])
+        e = pd.concat(
+            [
+                e,
+                pd.DataFrame(
+                    {"source": missing, "target": missing, "p_transition": 1.0, "is_self": 1}
+                ),
+            ]
+        )
     parts = []
     for _, grp in e.groupby("source", sort=True):
         grp = grp.sort_values("target").copy()
@@ -782,8 +860,10 @@ def build_migrant_stocks(source: Path, regions: pd.DataFrame) -> pd.DataFrame:
     # by the regions whose quota is published goes to them in proportion to their
     # quotas; the rest goes to the other regions by employment.
     facts = _read(source, "kz_labour_market_facts.csv")
-    q = facts[(facts["indicator"] == "regional_foreign_worker_quota")
-              & (facts["period"].astype(str) == "2024")]
+    q = facts[
+        (facts["indicator"] == "regional_foreign_worker_quota")
+        & (facts["period"].astype(str) == "2024")
+    ]
     name_to_id = dict(zip(regions["name_en"], regions["region_id"], strict=True))
     quota = pd.Series(q["value"].to_numpy(), index=q["region"].map(name_to_id))
     assert quota.index.notna().all()
@@ -795,8 +875,9 @@ def build_migrant_stocks(source: Path, regions: pd.DataFrame) -> pd.DataFrame:
     leb[~has_q] = (LEB_STOCK_2023 - quota_part) * emp[~has_q] / emp[~has_q].sum()
     # Household labour-immigrant permits: by employment, with double weight for the
     # southern border regions and the two big cities (assumption).
-    wgt = emp * np.where(np.isin(rid, list(HOUSEHOLD_PERMIT_HIGH_WEIGHT)),
-                         HOUSEHOLD_PERMIT_WEIGHT, 1.0)
+    wgt = emp * np.where(
+        np.isin(rid, list(HOUSEHOLD_PERMIT_HIGH_WEIGHT)), HOUSEHOLD_PERMIT_WEIGHT, 1.0
+    )
     household = HOUSEHOLD_PERMITS_2023 * wgt / wgt.sum()
     foreign = leb + household
 
@@ -816,16 +897,24 @@ def build_migrant_stocks(source: Path, regions: pd.DataFrame) -> pd.DataFrame:
     share[~listed] = (1.0 - share[listed].sum()) * pop[~listed] / pop[~listed].sum()
     kandas = kandas_total * share
 
-    out = pd.concat([
-        pd.DataFrame({"region_id": rid, "group": "internal_migrant", "persons": internal}),
-        pd.DataFrame({"region_id": rid, "group": "foreign_migrant", "persons": foreign}),
-        pd.DataFrame({"region_id": rid, "group": "kandas", "persons": kandas}),
-    ])
+    out = pd.concat(
+        [
+            pd.DataFrame({"region_id": rid, "group": "internal_migrant", "persons": internal}),
+            pd.DataFrame({"region_id": rid, "group": "foreign_migrant", "persons": foreign}),
+            pd.DataFrame({"region_id": rid, "group": "kandas", "persons": kandas}),
+        ]
+    )
     order = {"internal_migrant": 0, "foreign_migrant": 1, "kandas": 2}
     out["_g"] = out["group"].map(order)
     out = out.sort_values(["region_id", "_g"]).drop(columns="_g").reset_index(drop=True)
-    assert abs(out.loc[out["group"] == "foreign_migrant", "persons"].sum()
-               - HOUSEHOLD_PERMITS_2023 - LEB_STOCK_2023) < 1e-6
+    assert (
+        abs(
+            out.loc[out["group"] == "foreign_migrant", "persons"].sum()
+            - HOUSEHOLD_PERMITS_2023
+            - LEB_STOCK_2023
+        )
+        < 1e-6
+    )
     return out
 
 
@@ -844,44 +933,111 @@ def build_calibration_targets() -> pd.DataFrame:
     ai = "ai_automation_calibration_figures.csv"
     rows = [
         ("employed_total", 9.2e6, "persons", f"{lmf}: employed_total 2024-Q4 (BNS via informkz)"),
-        ("unemployment_rate", 0.046, "fraction",
-         f"{lmf}: unemployment_rate_ilo 2024-Q4 (BNS via informkz)"),
+        (
+            "unemployment_rate",
+            0.046,
+            "fraction",
+            f"{lmf}: unemployment_rate_ilo 2024-Q4 (BNS via informkz)",
+        ),
         ("labour_force", 9.6e6, "persons", f"{lmf}: labour_force 2024-Q4 (BNS via informkz)"),
-        ("mean_wage", 364295.0, "KZT/month",
-         f"{lmf}: avg_monthly_nominal_wage 2023 (BNS pub. 190193)"),
-        ("median_wage", 251356.0, "KZT/month",
-         f"{lmf}: median_monthly_wage 2023 (BNS pub. 98278)"),
+        (
+            "mean_wage",
+            364295.0,
+            "KZT/month",
+            f"{lmf}: avg_monthly_nominal_wage 2023 (BNS pub. 190193)",
+        ),
+        ("median_wage", 251356.0, "KZT/month", f"{lmf}: median_monthly_wage 2023 (BNS pub. 98278)"),
         ("minimum_wage", 85000.0, "KZT/month", f"{lmf}: minimum_wage from 2024-01-01 (BNS)"),
-        ("informal_share", 0.136, "fraction of employed",
-         f"{lmf}: informal_employment_share 2021 (newsline.kz)"),
-        ("automation_very_likely_share", 0.08, "fraction of employees",
-         f"{ai}: CDLR 2023 employees_automation_very_likely (686k, 8%)"),
-        ("automation_moderate_share", 0.17, "fraction of employees",
-         f"{ai}: CDLR 2023 employees_automation_moderate (1.5M, 17%)"),
-        ("share_jobs_moderate_high_risk", 0.25, "fraction of employees",
-         f"derived: sum of the two CDLR 2023 rows in {ai} (8% + 17%)"),
-        ("jobs_moderate_high_risk", 2.2e6, "persons",
-         f"derived: 686k + 1,500k CDLR 2023 rows in {ai}, rounded"),
-        ("genai_exposed_share_upper_middle_income", 0.25, "fraction of employment",
-         f"{ai}: ILO WP140 (2025) share_employment_exposed_any_gradient, upper-middle income"),
-        ("tasks_automatable_share", 0.13, "fraction of work tasks",
-         f"{ai}: CDLR via Inbusiness (Nov 2025) share_work_tasks_automatable_long_term"),
-        ("max_automation_rate_managers_civil_servants", 0.59, "fraction (upper bound)",
-         f"{ai}: CDLR 2023 max_automation_rate_managers_and_civil_servants"),
-        ("max_automation_rate_clerical", 0.48, "fraction (upper bound)",
-         f"{ai}: CDLR 2023 max_automation_rate_administration_employees"),
-        ("max_automation_rate_professionals", 0.46, "fraction (upper bound)",
-         f"{ai}: CDLR 2023 max_automation_rate_professionals"),
-        ("max_automation_rate_technicians", 0.29, "fraction (upper bound)",
-         f"{ai}: CDLR 2023 max_automation_rate_technicians"),
-        ("kandas_arrivals_2025", 16805.0, "persons/year",
-         "kz_kandas_arrivals_2022_2025.csv: full-year 2025 (Ministry of Labour via press)"),
-        ("household_permits_2023", 295261.0, "permits/year",
-         f"{lmf}: labour_immigrant_permits_issued 2023 (qazmonitor)"),
-        ("leb_permits_stock_2023", 14534.0, "persons",
-         f"{lmf}: foreign_workers_with_LEB_permits 2023-10-01 (astanatimes)"),
-        ("interregional_moves_2023", 1023573.0, "moves/year",
-         "kz_interregional_migration_by_region_2022_2024.csv: sum of 2023 arrivals"),
+        (
+            "informal_share",
+            0.136,
+            "fraction of employed",
+            f"{lmf}: informal_employment_share 2021 (newsline.kz)",
+        ),
+        (
+            "automation_very_likely_share",
+            0.08,
+            "fraction of employees",
+            f"{ai}: CDLR 2023 employees_automation_very_likely (686k, 8%)",
+        ),
+        (
+            "automation_moderate_share",
+            0.17,
+            "fraction of employees",
+            f"{ai}: CDLR 2023 employees_automation_moderate (1.5M, 17%)",
+        ),
+        (
+            "share_jobs_moderate_high_risk",
+            0.25,
+            "fraction of employees",
+            f"derived: sum of the two CDLR 2023 rows in {ai} (8% + 17%)",
+        ),
+        (
+            "jobs_moderate_high_risk",
+            2.2e6,
+            "persons",
+            f"derived: 686k + 1,500k CDLR 2023 rows in {ai}, rounded",
+        ),
+        (
+            "genai_exposed_share_upper_middle_income",
+            0.25,
+            "fraction of employment",
+            f"{ai}: ILO WP140 (2025) share_employment_exposed_any_gradient, upper-middle income",
+        ),
+        (
+            "tasks_automatable_share",
+            0.13,
+            "fraction of work tasks",
+            f"{ai}: CDLR via Inbusiness (Nov 2025) share_work_tasks_automatable_long_term",
+        ),
+        (
+            "max_automation_rate_managers_civil_servants",
+            0.59,
+            "fraction (upper bound)",
+            f"{ai}: CDLR 2023 max_automation_rate_managers_and_civil_servants",
+        ),
+        (
+            "max_automation_rate_clerical",
+            0.48,
+            "fraction (upper bound)",
+            f"{ai}: CDLR 2023 max_automation_rate_administration_employees",
+        ),
+        (
+            "max_automation_rate_professionals",
+            0.46,
+            "fraction (upper bound)",
+            f"{ai}: CDLR 2023 max_automation_rate_professionals",
+        ),
+        (
+            "max_automation_rate_technicians",
+            0.29,
+            "fraction (upper bound)",
+            f"{ai}: CDLR 2023 max_automation_rate_technicians",
+        ),
+        (
+            "kandas_arrivals_2025",
+            16805.0,
+            "persons/year",
+            "kz_kandas_arrivals_2022_2025.csv: full-year 2025 (Ministry of Labour via press)",
+        ),
+        (
+            "household_permits_2023",
+            295261.0,
+            "permits/year",
+            f"{lmf}: labour_immigrant_permits_issued 2023 (qazmonitor)",
+        ),
+        (
+            "leb_permits_stock_2023",
+            14534.0,
+            "persons",
+            f"{lmf}: foreign_workers_with_LEB_permits 2023-10-01 (astanatimes)",
+        ),
+        (
+            "interregional_moves_2023",
+            1023573.0,
+            "moves/year",
+            "kz_interregional_migration_by_region_2022_2024.csv: sum of 2023 arrivals",
+        ),
     ]
     out = pd.DataFrame(rows, columns=["key", "value", "unit", "source"])
     return out.sort_values("key").reset_index(drop=True)
@@ -890,6 +1046,24 @@ def build_calibration_targets() -> pd.DataFrame:
 # ================================================================================
 # Main
 # ================================================================================
+def build_isco_groups(source: Path) -> pd.DataFrame:
+    """Build ``isco_groups.csv``: titles of the ISCO-08 major, sub-major and minor groups.
+
+    Used to name occupations when the model runs at a coarser level than unit groups.
+    Source: ``isco08_structure.csv`` (ILO ISCO-08 structure); armed forces excluded.
+    """
+    st = _read(source, "isco08_structure.csv", dtype=str)
+    st = st[st["n_digits"].isin(["1", "2", "3"]) & (st["major"] != "0")]
+    out = pd.DataFrame(
+        {
+            "isco08": st["isco08_code"].to_numpy(),
+            "level": st["n_digits"].map({"1": "major", "2": "sub_major", "3": "minor"}),
+            "title": st["isco08_title"].to_numpy(),
+        }
+    )
+    return out.sort_values("isco08").reset_index(drop=True)
+
+
 def build_all(source: Path, out: Path) -> dict[str, int]:
     """Build and write every table.
 
@@ -915,6 +1089,7 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
     mobility = build_mobility_edges(source, occupations)
     migrants = build_migrant_stocks(source, regions)
     targets = build_calibration_targets()
+    groups = build_isco_groups(source)
 
     # Check the interregional-moves target against the migration file.
     mig = _read(source, "kz_interregional_migration_by_region_2022_2024.csv")
@@ -923,8 +1098,10 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
 
     person_dec = 1  # persons are kept to 0.1 so that totals survive rounding
     tables = {
-        "regions.csv": (regions, {"population": 0, "employed": person_dec,
-                                      "labour_force": person_dec, "mean_wage": 1}),
+        "regions.csv": (
+            regions,
+            {"population": 0, "employed": person_dec, "labour_force": person_dec, "mean_wage": 1},
+        ),
         "sectors.csv": (sectors, {"employment_share": 8}),
         "occupations.csv": (occupations, {"share_within_major": 8}),
         "employment_cells.csv": (cells, {"employed": person_dec}),
@@ -932,6 +1109,7 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
         "mobility_edges.csv": (mobility, {"p_transition": 8}),
         "migrant_stocks.csv": (migrants, {"persons": person_dec}),
         "calibration_targets.csv": (targets, {"value": 6}),
+        "isco_groups.csv": (groups, {}),
     }
     counts = {}
     for name, (df, dec) in tables.items():
@@ -943,10 +1121,15 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
-                        help="directory with the source CSVs (default: ../shared/data)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output directory (default: sim/data/default)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="directory with the source CSVs (default: ../shared/data)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output directory (default: sim/data/default)"
+    )
     args = parser.parse_args(argv)
     counts = build_all(args.source, args.out)
     for name, n in counts.items():

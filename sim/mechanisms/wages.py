@@ -11,7 +11,8 @@ of the cell moves towards tighter markets:
 
 .. math::
 
-    \\Delta \\ln w_c = \\mathrm{clip}(\\eta \\, \\ln(\\theta_c / \\theta_{c,0}), -\\Delta_{max}, \\Delta_{max})
+    \\Delta \\ln w_c = \\mathrm{clip}(\\eta \\ln(\\theta_c / \\theta_{c,0}),
+                                    -\\Delta_{max}, \\Delta_{max})
 
 with ``theta_{c,0}`` the tightness at month 0, after the burn-in (so the settled start
 is an equilibrium), ``eta`` = ``wages.wage_flexibility``, ``Delta_max`` =
