@@ -33,3 +33,6 @@ data: $(STAMP)  ## rebuild sim/data/default from ../shared/data
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+
+benchmark: $(STAMP)  ## wall time and peak memory of the baseline at scale 0.01 and 0.1
+	$(BIN)/python benchmarks/run_baseline.py --scales 0.01 0.1 --months 120

@@ -161,8 +161,9 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
 
     Notes
     -----
-    All draws come from the ``population`` stream, so the month-0 state depends only on
-    the seed, the scale and the population parameters, never on policy parameters.
+    All draws come from the ``population`` stream, so the generated population depends
+    only on the seed, the scale, ``population.*`` and the minimum wage (the wage floor
+    and reservation wages), never on the order or number of draws elsewhere.
     """
     rng = stream_generator(cfg.seed, "population")
     pop = cfg.population
@@ -308,7 +309,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         * un_prod,
         cfg.wages.minimum_wage,
     )
-    # Elapsed unemployment spells: geometric with the steady-state mean of ~5 months.
+    # Elapsed unemployment spells: geometric, mean 4 months (the burn-in then settles them).
     un_months = rng.geometric(0.2, len(un_region)) - 1
 
     n = n_emp + len(un_region)
