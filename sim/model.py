@@ -240,6 +240,14 @@ class LabourMarketModel(mesa.Model):
         self._views.append(agent)
         return agent
 
+    def firm_agent(self, index: int) -> FirmAgent:
+        """A Mesa agent that reads firm ``index``'s row and its posts (made on demand)."""
+        if not 0 <= index < self.firms.n:
+            raise IndexError(f"firm {index} does not exist (0 .. {self.firms.n - 1})")
+        agent = FirmAgent(self, index)
+        self._views.append(agent)
+        return agent
+
     def release_agents(self) -> None:
         """Remove agent views (Mesa 3.3.1 keeps a class-level registry of them)."""
         for agent in self._views:
@@ -281,3 +289,30 @@ class WorkerAgent(mesa.Agent):
     @property
     def group_name(self) -> str:
         return GROUPS[int(self.model.workers.group[self.index])]
+
+
+class FirmAgent(mesa.Agent):
+    """A view of one firm's row and of its posts (jobs by occupation)."""
+
+    def __init__(self, model: LabourMarketModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def region_name(self) -> str:
+        return self.model.data.region_names[int(self.model.firms.region[self.index])]
+
+    @property
+    def sector_code(self) -> str:
+        return self.model.data.sectors[int(self.model.firms.sector[self.index])]
+
+    def posts(self) -> dict[str, tuple[int, int, float]]:
+        """Occupation code -> (filled jobs, vacancies, wage offer in KZT/month), in agents."""
+        p = self.model.posts
+        idx = np.flatnonzero(p.firm == self.index)
+        vac = p.vacancies
+        codes = self.model.data.occupation_codes
+        return {
+            codes[int(p.occupation[k])]: (int(p.filled[k]), int(vac[k]), float(p.wage_offer[k]))
+            for k in idx
+        }

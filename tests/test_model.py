@@ -62,11 +62,18 @@ def test_breakdowns_add_up_to_the_nation_every_month(baseline_small):
     np.testing.assert_allclose(vac, nat["vacancies"])
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize("occupation_level", ["unit", "major"])
-def test_every_worker_in_exactly_one_status_every_month(seed, occupation_level):
+@pytest.mark.parametrize(
+    ("scenario", "seed", "occupation_level"),
+    [
+        ("baseline", 1, "unit"),
+        ("baseline", 2, "major"),
+        ("minimum_wage_rise", 3, "unit"),
+        ("minimum_wage_rise", 4, "minor"),
+    ],
+)
+def test_every_worker_in_exactly_one_status_every_month(scenario, seed, occupation_level):
     cfg = compose_config(
-        "baseline",
+        scenario,
         scale=0.002,
         seed=seed,
         horizon_months=18,
@@ -172,6 +179,12 @@ def test_agent_views_read_the_arrays(tiny_cfg):
     assert agent.region_name in model.data.region_names
     assert agent.status_name in STATUS_NAMES
     assert len(model.agents) == 1
+    firm = model.firm_agent(int(model.posts.firm[0]))
+    jobs = firm.posts()
+    held = model.workers.post[model.workers.post >= 0]
+    n_workers = int((model.posts.firm[held] == firm.index).sum())
+    assert sum(filled for filled, _, _ in jobs.values()) == n_workers
+    assert firm.region_name in model.data.region_names
     model.release_agents()
     assert len(model.agents) == 0
     with pytest.raises(IndexError):
