@@ -30,7 +30,8 @@ class PopulationConfig:
     data_dir: str | None = None  # folder with the default tables; None = embedded default
     firm_size_exponent: float = 2.0  # Pareto tail exponent of firm size (Zipf ~ 2.0 in PDF)
     firm_size_max: int = 20000  # largest firm, jobs (persons, before scaling)
-    wage_sigma_within_cell: float = 0.55  # sd of log wage within region x occupation cell
+    wage_sigma_within_cell: float = 0.7  # sd of log wage in a region x occupation cell; gives
+    # the BNS 2023 median/mean wage ratio 251,356 / 364,295 = 0.69
     vacancy_rate_initial: float = 0.002  # desired jobs above filled jobs at month 0, fraction
     burn_in_months: int = 12  # months run before month 0 with wages held, to settle flows
 

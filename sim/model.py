@@ -31,7 +31,7 @@ from sim.data import GROUPS, Dataset, load_dataset
 from sim.mechanisms.demand import Demand
 from sim.mechanisms.matching import Matching
 from sim.mechanisms.separations import Separations
-from sim.mechanisms.wages import Wages, calibrate_wage_level
+from sim.mechanisms.wages import Wages, apply_minimum_wage, calibrate_wage_level
 from sim.state import (
     EMPLOYED,
     IN_TRAINING,
@@ -115,6 +115,9 @@ class LabourMarketModel(mesa.Model):
         self.month = 0
         self.tick = 0  # months simulated including burn-in; keys the random draws
         self.burning_in = True
+        self.minimum_wage_data = float(
+            self.data.targets.get("minimum_wage", self.cfg.wages.minimum_wage)
+        )
         self.start = pd.Period(cfg.start, freq="M")
         self.flows: dict[str, float] = {}
         self.mechanisms = [Demand(self), Separations(self), Matching(self), Wages(self)]
@@ -138,18 +141,25 @@ class LabourMarketModel(mesa.Model):
                 **{c: partial(_national_value, column=c) for c in NATIONAL_COLUMNS},
             }
         )
-        # Burn-in: the same month loop with wages held, so that month 0 starts from
-        # settled flows (vacancy stock, unemployment durations) rather than from the
-        # data's snapshot; every scenario shares it (policy changes start at month 1).
+        # Burn-in: the same month loop with wages held and the data's minimum wage, so
+        # that month 0 starts from settled flows (vacancy stock, unemployment durations)
+        # rather than from the data's snapshot. Wage levels are then recalibrated to the
+        # data, and the scenario's minimum wage takes effect at month 0.
         for _ in range(cfg.population.burn_in_months):
             self._advance()
-        self.burning_in = False
         calibrate_wage_level(self)
+        self.burning_in = False
+        apply_minimum_wage(self)
         for mechanism in self.mechanisms:
             if hasattr(mechanism, "on_start"):
                 mechanism.on_start(self)
         self.flows = {}
         self._collect()
+
+    @property
+    def minimum_wage(self) -> float:
+        """The wage floor in force (KZT per month): the data's during the burn-in."""
+        return self.minimum_wage_data if self.burning_in else self.cfg.wages.minimum_wage
 
     # ---- the month ---------------------------------------------------------------------
     def step(self) -> None:

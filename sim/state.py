@@ -151,7 +151,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     data : Dataset
         The embedded data (counts in persons).
     cfg : LabsimConfig
-        Uses ``seed``, ``scale`` and ``population.*`` and ``wages.minimum_wage``.
+        Uses ``seed``, ``scale`` and ``population.*``.
 
     Returns
     -------
@@ -162,10 +162,12 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     Notes
     -----
     All draws come from the ``population`` stream, so the generated population depends
-    only on the seed, the scale, ``population.*`` and the minimum wage (the wage floor
-    and reservation wages), never on the order or number of draws elsewhere.
+    only on the seed, the scale and ``population.*`` (wages are floored at the data's
+    minimum wage, the status quo), never on policy parameters.
     """
     rng = stream_generator(cfg.seed, "population")
+    # The status quo's floor: a scenario's own minimum wage takes effect at month 0.
+    minimum_wage = data.targets.get("minimum_wage", cfg.wages.minimum_wage)
     pop = cfg.population
     scale = cfg.scale
     n_reg, n_sec, n_occ = data.n_regions, data.n_sectors, data.n_occupations
@@ -268,7 +270,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         data.region_mean_wage, region_mean, out=np.ones(n_reg), where=region_mean > 0
     )
     offer = offer * region_factor[post_region]
-    wage = np.maximum(offer[emp_post] * productivity, cfg.wages.minimum_wage)
+    wage = np.maximum(offer[emp_post] * productivity, minimum_wage)
 
     posts = Posts(
         firm=post_firm,
@@ -307,7 +309,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         * region_factor[un_region]
         * data.occupation_rel_wage[un_occ]
         * un_prod,
-        cfg.wages.minimum_wage,
+        minimum_wage,
     )
     # Elapsed unemployment spells: geometric, mean 4 months (the burn-in then settles them).
     un_months = rng.geometric(0.2, len(un_region)) - 1
@@ -366,7 +368,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
             wage_all
             * cfg.wages.reservation_ratio
             * (1 - cfg.wages.reservation_decay) ** months.astype(float),
-            cfg.wages.minimum_wage,
+            minimum_wage,
         ),
         0.0,
     ).astype(np.float32)

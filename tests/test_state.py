@@ -101,3 +101,11 @@ def test_population_does_not_depend_on_policy(data):
     policy = compose_config("baseline", scale=0.005, seed=11, matching__p_apply_other_region=0.2)
     a, b = generate_population(data, base)[0], generate_population(data, policy)[0]
     assert np.array_equal(a.wage, b.wage) and np.array_equal(a.group, b.group)
+
+
+def test_wage_dispersion_matches_the_median_to_mean_ratio(data, population):
+    cfg, (w, _, _) = population
+    emp = w.status == EMPLOYED
+    ratio = np.median(w.wage[emp]) / w.wage[emp].mean()
+    target = data.targets["median_wage"] / data.targets["mean_wage"]  # BNS 2023: 0.69
+    assert abs(ratio - target) < 0.02

@@ -90,7 +90,7 @@ class Demand:
         calibration targets), so a scenario that sets a higher floor from the start
         moves along the demand curve instead of redefining it.
         """
-        floor = model.data.targets.get("minimum_wage", model.cfg.wages.minimum_wage)
+        floor = model.minimum_wage_data
         self.job_cost_initial = np.maximum(model.posts.wage_offer, floor).astype(np.float32)
 
     def step(self, model: LabourMarketModel) -> None:
@@ -117,7 +117,7 @@ class Demand:
             np.exp(self.log_local),
             float(np.exp(self.log_national)),
             growth,
-            model.cfg.wages.minimum_wage,
+            model.minimum_wage,
             model.cfg.wages.labour_demand_elasticity,
             posts.jobs_desired,
         )

@@ -325,7 +325,7 @@ class Matching:
             m.p_application_considered,
             m.skill_gap_allowed,
             m.on_the_job_min_gain,
-            cfg.wages.minimum_wage,
+            model.minimum_wage,
         )
         model.flows["hires_from_unemployment"] = hires_u
         model.flows["job_to_job"] = j2j

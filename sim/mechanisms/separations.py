@@ -100,7 +100,7 @@ class Separations:
             cfg.separations.p_quit_to_unemployment,
             cfg.separations.layoff_speed,
             cfg.wages.reservation_ratio,
-            cfg.wages.minimum_wage,
+            model.minimum_wage,
         )
         model.flows["quits"] = quits
         model.flows["layoffs"] = layoffs

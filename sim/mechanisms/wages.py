@@ -102,13 +102,23 @@ def calibrate_wage_level(model: LabourMarketModel) -> None:
     count = np.bincount(w.region[employed], minlength=n_reg)
     mean = np.divide(total, count, out=np.zeros(n_reg), where=count > 0)
     factor = np.divide(d.region_mean_wage, mean, out=np.ones(n_reg), where=mean > 0)
-    floor = model.cfg.wages.minimum_wage
+    floor = model.minimum_wage
     p.wage_offer[:] = p.wage_offer * factor[p.region]
     w.wage[:] = np.maximum(w.wage * factor[w.region], floor)
     unemployed = w.status == UNEMPLOYED
     w.reservation_wage[unemployed] = np.maximum(
         w.reservation_wage[unemployed] * factor[w.region[unemployed]], floor
     )
+
+
+def apply_minimum_wage(model: LabourMarketModel) -> None:
+    """Floor employed wages and unemployed reservation wages at the current minimum wage."""
+    w = model.workers
+    floor = model.minimum_wage
+    employed = w.status == EMPLOYED
+    w.wage[employed] = np.maximum(w.wage[employed], floor)
+    unemployed = w.status == UNEMPLOYED
+    w.reservation_wage[unemployed] = np.maximum(w.reservation_wage[unemployed], floor)
 
 
 class Wages:
@@ -173,6 +183,6 @@ class Wages:
             p.wage_offer,
             self.occ_major,
             log_change,
-            cfg.minimum_wage,
+            model.minimum_wage,
             cfg.reservation_decay,
         )
