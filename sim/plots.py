@@ -29,6 +29,8 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from sim.data import MAJOR_GROUPS
+
 __all__ = [
     "FIGURE_NAMES",
     "ISCO_MAJOR_NAMES",
@@ -40,17 +42,7 @@ logger = logging.getLogger(__name__)
 DPI = 120
 """Resolution of the written PNG files (dots per inch)."""
 
-ISCO_MAJOR_NAMES: dict[int, str] = {
-    1: "Managers",
-    2: "Professionals",
-    3: "Technicians and associate professionals",
-    4: "Clerical support workers",
-    5: "Service and sales workers",
-    6: "Skilled agricultural, forestry and fishery workers",
-    7: "Craft and related trades workers",
-    8: "Plant and machine operators and assemblers",
-    9: "Elementary occupations",
-}
+ISCO_MAJOR_NAMES: dict[int, str] = MAJOR_GROUPS
 """ISCO-08 major group names keyed by the major group digit."""
 
 GROUP_LABELS: dict[str, str] = {
