@@ -23,6 +23,9 @@ import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "data"
+# ILO task score from which a task counts as one generative AI can perform (the lower
+# bound of ILO WP140's high-exposure gradients 3-4 is 0.5 on the occupation mean).
+GENAI_TASK_THRESHOLD = 0.5
 DEFAULT_OUT = REPO_ROOT / "sim" / "data" / "default"
 
 # --- Anchors at the simulation start (2024-01) -----------------------------------
@@ -367,13 +370,19 @@ def build_sectors(source: Path) -> pd.DataFrame:
         Columns sector, label, employment_share, in the ILO section order.
     """
     eco = _read(source, "kz_employment_by_economic_activity_national_ilo_modelled_2015_2025.csv")
-    eco = eco[(eco["year"] == 2024) & (eco["sex"] == "T") & (eco["isic4_section"] != "TOTAL")]
-    eco = eco.set_index("isic4_section").loc[SECTORS]
+    eco = eco[(eco["sex"] == "T") & (eco["isic4_section"] != "TOTAL")]
+    emp = eco.pivot(index="isic4_section", columns="year", values="employed_thousands")
+    labels = eco.drop_duplicates("isic4_section").set_index("isic4_section")["section_label"]
+    # Trend: compound annual growth 2015-2024 of each section's employment, minus that
+    # of total employment, i.e. the reallocation between sectors (ILO modelled).
+    growth = (emp[2024] / emp[2015]) ** (1 / 9) - 1
+    total = (emp[2024].sum() / emp[2015].sum()) ** (1 / 9) - 1
     out = pd.DataFrame(
         {
             "sector": SECTORS,
-            "label": eco["section_label"].to_numpy(),
-            "employment_share": _round_to_sum_one(eco["employed_thousands"].to_numpy(), 8),
+            "label": labels.loc[SECTORS].to_numpy(),
+            "employment_share": _round_to_sum_one(emp.loc[SECTORS, 2024].to_numpy(), 8),
+            "trend_growth_relative": (growth.loc[SECTORS] - total).round(6).to_numpy(),
         }
     )
     return out
@@ -554,6 +563,22 @@ def build_occupations(source: Path) -> pd.DataFrame:
         default="neither",
     )
 
+    # Task shares each technology can perform (see SOURCES.md, "automation"):
+    # generative AI: share of the occupation's ILO tasks scored >= GENAI_TASK_THRESHOLD
+    # in 2025; software / process automation: routine-cognitive task share x the
+    # Frey-Osborne probability of computerisation (technical feasibility); robots and
+    # machinery: routine-manual task share x that probability.
+    tasks = _read(source, "ilo_genai_exposure_isco08_tasks.csv", dtype={"isco08": str})
+    tasks["isco08"] = tasks["isco08"].str.zfill(4)
+    high = tasks.groupby("isco08")["score_2025"].apply(
+        lambda x: float((x >= GENAI_TASK_THRESHOLD).mean())
+    )
+    occ["genai_task_share"] = occ["isco08"].map(high)
+    occ["imputed_genai_task_share"] = _impute_hierarchical(occ, ["genai_task_share"])
+    occ["software_task_share"] = occ["task_rc"] * occ["computerisation_prob"]
+    occ["robot_task_share"] = occ["task_rm"] * occ["computerisation_prob"]
+    occ["genai_exposed"] = occ["genai_gradient"].str.startswith("Exposed").astype(int)
+
     # Within-major employment shares and relative wages from US OEWS employment.
     us = _us_to_isco(source, set(occ["isco08"]))
     us["wagebill"] = us["us_employment"] * us["us_wage"]
@@ -602,9 +627,14 @@ def build_occupations(source: Path) -> pd.DataFrame:
         "tendency",
         "share_within_major",
         "rel_wage_within_major",
+        "genai_exposed",
+        "genai_task_share",
+        "software_task_share",
+        "robot_task_share",
         "imputed_genai_exposure",
         "imputed_computerisation_prob",
         "imputed_rti",
+        "imputed_genai_task_share",
     ]
     return occ[cols]
 
@@ -1046,6 +1076,36 @@ def build_calibration_targets() -> pd.DataFrame:
 # ================================================================================
 # Main
 # ================================================================================
+# Occupations of the new work each technology creates (reinstatement): operating,
+# maintaining and programming it, and the data, security and legal work around it. The
+# ISCO-08 unit groups are chosen by their definitions (ILO ISCO-08 structure); drone
+# pilots are in 3153, cyber-security specialists in 2529, cyber law in 2611.
+NEW_TECH_OCCUPATIONS = [
+    ("robots", "3139", "robot and process-control operators"),
+    ("robots", "3153", "drone operators"),
+    ("robots", "3115", "mechanical engineering technicians"),
+    ("robots", "7233", "industrial machinery mechanics"),
+    ("robots", "7421", "electronics and robot maintenance technicians"),
+    ("software", "2511", "systems analysts"),
+    ("software", "2512", "software developers"),
+    ("software", "2514", "applications programmers"),
+    ("software", "3512", "ICT user support technicians"),
+    ("software", "2529", "cyber-security specialists"),
+    ("genai", "2120", "data scientists and statisticians"),
+    ("genai", "2511", "AI systems analysts"),
+    ("genai", "2521", "data engineers and database designers"),
+    ("genai", "2529", "AI security specialists"),
+    ("genai", "2611", "cyber-law and AI compliance lawyers"),
+]
+
+
+def build_new_tech_occupations(occupations: pd.DataFrame) -> pd.DataFrame:
+    """Build ``new_tech_occupations.csv``: technology, isco08, role (see the table above)."""
+    out = pd.DataFrame(NEW_TECH_OCCUPATIONS, columns=["technology", "isco08", "role"])
+    assert set(out["isco08"]) <= set(occupations["isco08"])
+    return out
+
+
 def build_isco_groups(source: Path) -> pd.DataFrame:
     """Build ``isco_groups.csv``: titles of the ISCO-08 major, sub-major and minor groups.
 
@@ -1090,6 +1150,7 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
     migrants = build_migrant_stocks(source, regions)
     targets = build_calibration_targets()
     groups = build_isco_groups(source)
+    new_tech = build_new_tech_occupations(occupations)
 
     # Check the interregional-moves target against the migration file.
     mig = _read(source, "kz_interregional_migration_by_region_2022_2024.csv")
@@ -1103,13 +1164,17 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
             {"population": 0, "employed": person_dec, "labour_force": person_dec, "mean_wage": 1},
         ),
         "sectors.csv": (sectors, {"employment_share": 8}),
-        "occupations.csv": (occupations, {"share_within_major": 8}),
+        "occupations.csv": (
+            occupations,
+            {"share_within_major": 8, "software_task_share": 6, "robot_task_share": 6},
+        ),
         "employment_cells.csv": (cells, {"employed": person_dec}),
         "wages_region_major.csv": (wages, {"mean_wage": 1}),
         "mobility_edges.csv": (mobility, {"p_transition": 8}),
         "migrant_stocks.csv": (migrants, {"persons": person_dec}),
         "calibration_targets.csv": (targets, {"value": 6}),
         "isco_groups.csv": (groups, {}),
+        "new_tech_occupations.csv": (new_tech, {}),
     }
     counts = {}
     for name, (df, dec) in tables.items():

@@ -46,7 +46,7 @@ _COLUMNS = {
         "mean_wage",
         "digital_literacy",
     ],
-    "sectors.csv": ["sector", "label", "employment_share"],
+    "sectors.csv": ["sector", "label", "employment_share", "trend_growth_relative"],
     "occupations.csv": [
         "isco08",
         "title",
@@ -58,7 +58,12 @@ _COLUMNS = {
         "tendency",
         "share_within_major",
         "rel_wage_within_major",
+        "genai_exposed",
+        "genai_task_share",
+        "software_task_share",
+        "robot_task_share",
     ],
+    "new_tech_occupations.csv": ["technology", "isco08", "role"],
     "employment_cells.csv": ["region_id", "sector", "major", "employed"],
     "wages_region_major.csv": ["region_id", "major", "mean_wage"],
     "mobility_edges.csv": ["source", "target", "p_transition"],
@@ -88,6 +93,7 @@ class Dataset:
     region_digital_literacy: np.ndarray  # fraction of the population
     sectors: list[str]
     sector_labels: list[str]
+    sector_trend: np.ndarray  # employment growth relative to total, fraction per year
     occupation_codes: list[str]  # ISCO-08 codes at the chosen level
     occupation_titles: list[str]
     occupation_major: np.ndarray  # ISCO major group 1-9, int8
@@ -98,6 +104,9 @@ class Dataset:
     occupation_tendency: list[str]  # automation / augmentation / neither
     occupation_share_within_major: np.ndarray  # share of its major group's employment
     occupation_rel_wage: np.ndarray  # wage relative to its major group, within a region
+    occupation_genai_exposed: np.ndarray  # share of the group in ILO exposed gradients 1-4
+    occupation_task_share: dict[str, np.ndarray]  # technology -> share of tasks it performs
+    new_tech_occupations: dict[str, np.ndarray]  # technology -> occupations of its new work
     employment_cells: np.ndarray  # persons, [region, sector, major-1]
     wage_region_major: np.ndarray  # KZT per month, [region, major-1]
     mobility_indptr: np.ndarray  # CSR row pointers over occupations, int64
@@ -132,9 +141,10 @@ def _read(data_dir: Path, name: str) -> pd.DataFrame:
         raise DataError(f"data file {path} lacks column(s) {missing}; required {_COLUMNS[name]}")
     if df.empty:
         raise DataError(f"data file {path} has no rows")
-    numeric = [c for c in _COLUMNS[name] if c not in {"region_id", "name_en", "sector", "label"}]
-    for col in numeric:
-        if col in {"isco08", "title", "tendency", "source", "target", "group", "key", "unit"}:
+    text = {"region_id", "name_en", "sector", "label", "isco08", "title", "tendency", "source"}
+    text |= {"target", "group", "key", "unit", "technology", "role"}
+    for col in _COLUMNS[name]:
+        if col in text:
             continue
         if not np.issubdtype(df[col].dtype, np.number) or df[col].isna().any():
             raise DataError(f"data file {path} column {col} must be numeric with no gaps")
@@ -200,7 +210,8 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         raise DataError("occupations.csv: isco08 must be unique")
     _check_range("occupations.csv", "major", occ["major"].to_numpy(), 1, 9)
     _check_range("occupations.csv", "skill_level", occ["skill_level"].to_numpy(), 1, 4)
-    for col in ("genai_exposure", "computerisation_prob", "digital_skill_need"):
+    shares = ("genai_exposed", "genai_task_share", "software_task_share", "robot_task_share")
+    for col in ("genai_exposure", "computerisation_prob", "digital_skill_need", *shares):
         _check_range("occupations.csv", col, occ[col].to_numpy(), 0, 1)
     _check_range("occupations.csv", "share_within_major", occ.share_within_major.to_numpy(), 0, 1)
     _check_range("occupations.csv", "rel_wage_within_major", occ.rel_wage_within_major, 0.01, 100)
@@ -281,8 +292,20 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
     targets = dict(zip(targets_df["key"], targets_df["value"].astype(float), strict=True))
 
     titles = _group_titles(data_dir)
-    occ_level = _aggregate_occupations(occ, edges, _LEVEL_DIGITS[occupation_level], titles)
+    digits = _LEVEL_DIGITS[occupation_level]
+    occ_level = _aggregate_occupations(occ, edges, digits, titles)
     (codes, names, major, skill, genai, comp, dig, tend, share, relw, indptr, tgt, wgt) = occ_level
+    level_mean = _level_means(occ, digits)
+    code_index = {c: i for i, c in enumerate(codes)}
+    new_tech_df = _read(data_dir, "new_tech_occupations.csv")
+    new_tech_df["isco08"] = new_tech_df["isco08"].str.zfill(4)
+    stray = sorted(set(new_tech_df["isco08"]) - known)
+    if stray:
+        raise DataError(f"new_tech_occupations.csv refers to unknown occupation(s) {stray[:5]}")
+    new_tech = {
+        tech: np.unique([code_index[c[:digits]] for c in group["isco08"]]).astype(np.int32)
+        for tech, group in new_tech_df.groupby("technology")
+    }
 
     return Dataset(
         region_ids=list(regions["region_id"]),
@@ -294,6 +317,7 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         region_digital_literacy=regions["digital_literacy"].to_numpy(float),
         sectors=list(sectors["sector"]),
         sector_labels=list(sectors["label"]),
+        sector_trend=sectors["trend_growth_relative"].to_numpy(float),
         occupation_codes=codes,
         occupation_titles=names,
         occupation_major=major,
@@ -304,6 +328,13 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         occupation_tendency=tend,
         occupation_share_within_major=share,
         occupation_rel_wage=relw,
+        occupation_genai_exposed=level_mean("genai_exposed"),
+        occupation_task_share={
+            "robots": level_mean("robot_task_share"),
+            "software": level_mean("software_task_share"),
+            "genai": level_mean("genai_task_share"),
+        },
+        new_tech_occupations=new_tech,
         employment_cells=cells,
         wage_region_major=wages,
         mobility_indptr=indptr,
@@ -326,6 +357,19 @@ def _group_titles(data_dir: Path) -> dict[str, str]:
         return {}
     df = pd.read_csv(path, dtype={"isco08": str})
     return dict(zip(df["isco08"], df["title"], strict=True))
+
+
+def _level_means(occ: pd.DataFrame, digits: int):
+    """A function giving a column's employment-weighted mean per ISCO code of ``digits``."""
+    occ = occ.sort_values("isco08")
+    code = occ["isco08"].str[:digits]
+    w = occ["share_within_major"]
+
+    def mean(col: str) -> np.ndarray:
+        num = (occ[col] * w).groupby(code, sort=True).sum()
+        return (num / w.groupby(code, sort=True).sum()).to_numpy(float)
+
+    return mean
 
 
 def _aggregate_occupations(
