@@ -78,9 +78,86 @@ class WagesConfig:
     wage_flexibility: float = 0.005  # monthly log wage change per unit of log tightness gap
     max_monthly_change: float = 0.02  # cap on the monthly log wage change of a cell
     tightness_smoothing: float = 0.2  # weight of the current month in smoothed tightness
+    trend_growth_annual: float = 0.0  # real wage growth of all wages and offers, per year;
+    # matched by productivity, so it does not cut jobs but makes automation pay sooner
     labour_demand_elasticity: float = 0.3  # elasticity of desired jobs to the wage floor
     reservation_ratio: float = 0.8  # reservation wage / last wage at the start of unemployment
     reservation_decay: float = 0.05  # monthly decline of the reservation wage while unemployed
+
+
+@dataclass
+class TechnologyConfig:
+    """One automation technology: its cost path, policy treatment and new work."""
+
+    cost_initial: float = 900000.0  # KZT per month per job-equivalent of tasks, month 0
+    learning_rate: float = 0.2  # fraction by which the cost falls per year
+    adjustment_months: float = 6.0  # up-front adjustment cost, in months of running cost
+    tax: float = 0.0  # automation tax (+) or subsidy (-), fraction of the cost
+    available_from_month: int = 0  # regulation: not adoptable before this month
+    banned_majors: list[int] = field(default_factory=list)  # ISCO major groups where banned
+    new_jobs_per_job_automated: float = 0.1  # reinstatement: new technical jobs per job
+
+
+def _robots() -> TechnologyConfig:
+    return TechnologyConfig(
+        cost_initial=1200000.0,
+        learning_rate=0.08,
+        adjustment_months=12.0,
+        new_jobs_per_job_automated=0.12,
+    )
+
+
+def _software() -> TechnologyConfig:
+    return TechnologyConfig(
+        cost_initial=900000.0,
+        learning_rate=0.1,
+        adjustment_months=6.0,
+        new_jobs_per_job_automated=0.1,
+    )
+
+
+def _genai() -> TechnologyConfig:
+    return TechnologyConfig(
+        cost_initial=1200000.0,
+        learning_rate=0.2,
+        adjustment_months=3.0,
+        new_jobs_per_job_automated=0.08,
+    )
+
+
+@dataclass
+class AutomationConfig:
+    """Adoption of technologies by firms, displacement and augmentation."""
+
+    robots: TechnologyConfig = field(default_factory=_robots)  # industrial robots, machinery
+    software: TechnologyConfig = field(default_factory=_software)  # software, process automation
+    genai: TechnologyConfig = field(default_factory=_genai)  # generative AI
+    enabled: bool = True  # False: no technology change (the no-automation steady state)
+    payroll_tax: float = 0.15  # employer's social tax and contributions, fraction of wages
+    payback_months: float = 36.0  # horizon over which the up-front cost must pay back
+    firm_cost_sigma: float = 0.4  # sd of the log firm-specific cost multiplier
+    min_task_share: float = 0.02  # tasks below this share are not worth automating
+    implementation_share: float = 0.55  # share of feasible tasks automated on adoption; 0.55
+    # makes full adoption automate 13% of tasks (CDLR 2025 long-run estimate)
+    awareness_innovation: float = 0.01  # Bass p: monthly chance a firm learns on its own
+    awareness_imitation: float = 0.5  # Bass q: times the adopting share of its region-sector
+    credit_constrained_share: float = 0.3  # share of jobs in the smallest, constrained firms
+    p_credit: float = 0.1  # monthly chance a constrained firm finances an adoption
+    attrition_months: int = 6  # months a firm waits for quits before laying off
+    redeploy_share: float = 0.2  # share of displaced workers redeployed in the firm
+    substitution_automation: float = 1.0  # GenAI tasks that replace labour: automation occ.
+    substitution_neither: float = 0.9  # ... occupations ILO leaves unclassified
+    substitution_augmentation: float = 0.6  # ... augmentation-potential occupations
+    sector_lean: float = 0.25  # substitution +lean in K, H+J, C; -lean in P, Q, R+S+T+U
+    augmentation_wage_gain: float = 0.3  # wage gain per unit of augmented task share
+
+
+@dataclass
+class NewJobsConfig:
+    """New work: productivity effect of automation and sector trends."""
+
+    productivity_elasticity: float = 0.5  # demand growth per unit of cost savings / wage bill
+    sector_trend_scale: float = 1.0  # multiplies the data's relative sector trends
 
 
 @dataclass
@@ -114,6 +191,8 @@ class LabsimConfig:
     separations: SeparationsConfig = field(default_factory=SeparationsConfig)
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     wages: WagesConfig = field(default_factory=WagesConfig)
+    automation: AutomationConfig = field(default_factory=AutomationConfig)
+    new_jobs: NewJobsConfig = field(default_factory=NewJobsConfig)
     schedule: list[ScheduledChange] = field(default_factory=list)
     output: OutputConfig = field(default_factory=OutputConfig)
 
@@ -153,10 +232,39 @@ _RANGES: list[tuple[str, float, float, bool, bool]] = [
     ("wages.wage_flexibility", 0.0, 1.0, True, True),
     ("wages.max_monthly_change", 0.0, 1.0, True, True),
     ("wages.tightness_smoothing", 0.0, 1.0, False, True),
+    ("wages.trend_growth_annual", -0.5, 0.5, True, True),
     ("wages.labour_demand_elasticity", 0.0, 5.0, True, True),
     ("wages.reservation_ratio", 0.0, 2.0, True, True),
     ("wages.reservation_decay", 0.0, 1.0, True, True),
+    ("automation.payroll_tax", 0.0, 2.0, True, True),
+    ("automation.payback_months", 1.0, 600.0, True, True),
+    ("automation.firm_cost_sigma", 0.0, 3.0, True, True),
+    ("automation.min_task_share", 0.0, 1.0, True, True),
+    ("automation.implementation_share", 0.0, 1.0, True, True),
+    ("automation.awareness_innovation", 0.0, 1.0, True, True),
+    ("automation.awareness_imitation", 0.0, 10.0, True, True),
+    ("automation.credit_constrained_share", 0.0, 1.0, True, True),
+    ("automation.p_credit", 0.0, 1.0, True, True),
+    ("automation.attrition_months", 0, 120, True, True),
+    ("automation.redeploy_share", 0.0, 1.0, True, True),
+    ("automation.substitution_automation", 0.0, 1.0, True, True),
+    ("automation.substitution_neither", 0.0, 1.0, True, True),
+    ("automation.substitution_augmentation", 0.0, 1.0, True, True),
+    ("automation.sector_lean", 0.0, 1.0, True, True),
+    ("automation.augmentation_wage_gain", 0.0, 5.0, True, True),
+    ("new_jobs.productivity_elasticity", 0.0, 10.0, True, True),
+    ("new_jobs.sector_trend_scale", -5.0, 5.0, True, True),
 ]
+TECHNOLOGIES = ("robots", "software", "genai")
+for _tech in TECHNOLOGIES:
+    _RANGES += [
+        (f"automation.{_tech}.cost_initial", 0.0, 1e9, False, True),
+        (f"automation.{_tech}.learning_rate", 0.0, 1.0, True, False),
+        (f"automation.{_tech}.adjustment_months", 0.0, 600.0, True, True),
+        (f"automation.{_tech}.tax", -0.99, 10.0, True, True),
+        (f"automation.{_tech}.available_from_month", 0, 10000, True, True),
+        (f"automation.{_tech}.new_jobs_per_job_automated", 0.0, 10.0, True, True),
+    ]
 _RANGE_OF = {k: (lo, hi, li, ui) for k, lo, hi, li, ui in _RANGES}
 
 
@@ -208,6 +316,13 @@ def validate(cfg: LabsimConfig) -> None:
             f"population.occupation_level={cfg.population.occupation_level!r} is unknown; "
             f"allowed: {', '.join(OCCUPATION_LEVELS)}"
         )
+    for tech in TECHNOLOGIES:
+        bad = [m for m in getattr(cfg.automation, tech).banned_majors if not 1 <= m <= 9]
+        if bad:
+            raise ConfigError(
+                f"automation.{tech}.banned_majors={bad} is not allowed; allowed: ISCO major "
+                "groups 1..9"
+            )
     if cfg.wages.max_monthly_change <= 0 and cfg.wages.wage_flexibility > 0:
         raise ConfigError("wages.max_monthly_change=0 blocks wage adjustment; allowed: > 0")
     for i, change in enumerate(cfg.schedule):
@@ -216,7 +331,7 @@ def validate(cfg: LabsimConfig) -> None:
                 f"schedule[{i}].key={change.key!r} is not a schedulable parameter; allowed: "
                 + ", ".join(k for k, *_ in _RANGES if "." in k)
             )
-        if "." not in change.key:
+        if "." not in change.key or change.key.count(".") > 2:
             raise ConfigError(f"schedule[{i}].key={change.key!r} cannot change during a run")
         if change.month < 1:
             raise ConfigError(

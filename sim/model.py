@@ -2,21 +2,25 @@
 
 A month (one :meth:`LabourMarketModel.step`) runs, in order:
 
-0. (before month 0 only) a burn-in of ``population.burn_in_months`` with wages held;
+0. (before month 0 only) a burn-in of ``population.burn_in_months`` with wages held
+   and no technology change;
 1. scheduled policy changes that start this month;
-2. ``Demand`` -- business cycle and local shocks set the jobs each post wants;
-3. ``Separations`` -- quits, then layoffs where posts want fewer jobs;
-4. ``Matching`` -- unemployed and on-the-job searchers apply; posts hire;
-5. ``Wages`` -- wages follow tightness; the minimum wage floors them;
-6. accounting -- months in status advance, the accounts are checked, data collected.
+2. ``Automation`` -- posts adopt technologies where they pay; awareness spreads;
+3. ``NewJobs`` -- reinstatement jobs, productivity effect and sector trends;
+4. ``Demand`` -- business cycle, local shocks and sector indices set desired jobs;
+5. ``Displacement`` -- automation cuts whose attrition wait ended: redeployment or
+   layoff; augmentation wage gains;
+6. ``Separations`` -- quits, then layoffs where posts want fewer jobs;
+7. ``Matching`` -- unemployed and on-the-job searchers apply; posts hire;
+8. ``Wages`` -- wages follow tightness; the minimum wage floors them;
+9. accounting -- months in status advance, the accounts are checked, data collected.
 
-Automation and AI adoption, displacement and new jobs (before separations), reskilling
-and migration (after matching) plug into the same list as further mechanisms.
+Reskilling and migration (after matching) plug into the same list.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import copy
 from functools import partial
 from typing import Any
 
@@ -26,10 +30,12 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.accounting import N_STATUS, aggregate_workers, check_accounts
-from sim.config import LabsimConfig, to_config
+from sim.config import TECHNOLOGIES, LabsimConfig, to_config
 from sim.data import GROUPS, Dataset, load_dataset
+from sim.mechanisms.automation import Automation, Displacement, technology_costs
 from sim.mechanisms.demand import Demand
 from sim.mechanisms.matching import Matching
+from sim.mechanisms.new_jobs import NewJobs
 from sim.mechanisms.separations import Separations
 from sim.mechanisms.wages import Wages, apply_minimum_wage, calibrate_wage_level
 from sim.state import (
@@ -50,8 +56,15 @@ NATIONAL_COLUMNS = (
     "vacancy_rate",
     "displaced",
     "displaced_cum",
+    "redeployed",
+    "redeployed_cum",
+    "jobs_automated",
+    "jobs_automated_cum",
     "reskilled_cum",
     "new_jobs_cum",
+    "new_jobs_reinstatement_cum",
+    "new_jobs_productivity_cum",
+    "new_jobs_trend_cum",
     "automation_share",
     "mean_wage",
     "internal_moves",
@@ -66,6 +79,7 @@ NATIONAL_COLUMNS = (
 )
 _FLOWS = (
     "displaced",
+    "redeployed",
     "internal_moves",
     "immigrants",
     "emigrants",
@@ -101,17 +115,11 @@ class LabourMarketModel(mesa.Model):
         cfg = to_config(cfg)
         super().__init__(seed=cfg.seed)
         # The schedule mutates parameters; keep the caller's object untouched.
-        self.cfg = replace(
-            cfg,
-            wages=replace(cfg.wages),
-            matching=replace(cfg.matching),
-            separations=replace(cfg.separations),
-            demand=replace(cfg.demand),
-            population=replace(cfg.population),
-        )
+        self.cfg = copy.deepcopy(cfg)
         self.data = data or load_dataset(cfg.population.data_dir, cfg.population.occupation_level)
         self.workers, self.firms, self.posts = generate_population(self.data, self.cfg)
         self.n_agents = self.workers.n
+        self.person_weight = 1.0 / self.cfg.scale  # persons per agent
         self.month = 0
         self.tick = 0  # months simulated including burn-in; keys the random draws
         self.burning_in = True
@@ -120,7 +128,17 @@ class LabourMarketModel(mesa.Model):
         )
         self.start = pd.Period(cfg.start, freq="M")
         self.flows: dict[str, float] = {}
-        self.mechanisms = [Demand(self), Separations(self), Matching(self), Wages(self)]
+        automation = Automation(self)
+        self.new_jobs = NewJobs(self, automation)
+        self.mechanisms = [
+            automation,
+            self.new_jobs,
+            Demand(self, self.new_jobs),
+            Displacement(self, automation),
+            Separations(self),
+            Matching(self),
+            Wages(self),
+        ]
         self._views: list[mesa.Agent] = []
 
         horizon = cfg.horizon_months
@@ -133,8 +151,23 @@ class LabourMarketModel(mesa.Model):
         self.occupation_vacancies = np.zeros((horizon + 1, n_occ))
         self.group_status = np.zeros((horizon + 1, n_grp, N_STATUS))
         self.group_wage = np.zeros((horizon + 1, n_grp))
+        n_tech = len(TECHNOLOGIES)
+        self.region_automation = np.zeros((horizon + 1, n_reg))  # automated job-equivalents
+        self.region_jobs_initial = np.ones(n_reg)
+        self.region_displaced = np.zeros((horizon + 1, n_reg))
+        self.occupation_automation = np.zeros((horizon + 1, n_occ))
+        self.occupation_jobs_initial = np.ones(n_occ)
+        self.tech_adopted = np.zeros((horizon + 1, n_tech, n_reg))  # job-equivalents of posts
+        self.tech_firms_adopting = np.zeros((horizon + 1, n_tech, n_reg))
+        self.tech_firms_aware = np.zeros((horizon + 1, n_tech, n_reg))
+        self.region_firms = np.ones(n_reg)
         self.national: dict[str, float] = {}
-        self._cumulative = {"displaced_cum": 0.0, "reskilled_cum": 0.0, "new_jobs_cum": 0.0}
+        self._cumulative = {
+            "displaced_cum": 0.0,
+            "redeployed_cum": 0.0,
+            "jobs_automated_cum": 0.0,
+            "reskilled_cum": 0.0,
+        }
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "month": "month",
@@ -150,6 +183,14 @@ class LabourMarketModel(mesa.Model):
         calibrate_wage_level(self)
         self.burning_in = False
         apply_minimum_wage(self)
+        self.posts.jobs_base_initial[:] = self.posts.jobs_base
+        self.region_jobs_initial = np.maximum(
+            np.bincount(self.posts.region, self.posts.jobs_base_initial, n_reg), 1e-9
+        )
+        self.occupation_jobs_initial = np.maximum(
+            np.bincount(self.posts.occupation, self.posts.jobs_base_initial, n_occ), 1e-9
+        )
+        self.region_firms = np.maximum(np.bincount(self.firms.region, minlength=n_reg), 1)
         for mechanism in self.mechanisms:
             if hasattr(mechanism, "on_start"):
                 mechanism.on_start(self)
@@ -187,12 +228,17 @@ class LabourMarketModel(mesa.Model):
     def _apply_schedule(self) -> None:
         for change in self.cfg.schedule:
             if change.month == self.month:
-                section, name = change.key.split(".")
-                setattr(
-                    getattr(self.cfg, section),
-                    name,
-                    type(getattr(getattr(self.cfg, section), name))(change.value),
-                )
+                *path, name = change.key.split(".")
+                node = self.cfg
+                for part in path:
+                    node = getattr(node, part)
+                setattr(node, name, type(getattr(node, name))(change.value))
+
+    def on_posts_added(self, n_new: int) -> None:
+        """Tell the mechanisms that keep per-post arrays that ``n_new`` posts were added."""
+        for mechanism in self.mechanisms:
+            if hasattr(mechanism, "on_posts_added"):
+                mechanism.on_posts_added(self, n_new)
 
     # ---- data collection ---------------------------------------------------------------
     def _collect(self) -> None:
@@ -230,16 +276,58 @@ class LabourMarketModel(mesa.Model):
             "unemployment_rate": unemployed / labour_force if labour_force else 0.0,
             "vacancies": vacancies,
             "vacancy_rate": vacancies / (vacancies + employed) if employed else 0.0,
-            "automation_share": 0.0,
+            "automation_share": self._collect_automation(t),
             "mean_wage": self.region_wage[t].sum() / employed if employed else 0.0,
             "demand_index": self.flows.get("demand_index", 1.0),
         }
         for name in _FLOWS:
             row[name] = float(self.flows.get(name, 0)) * weight
+        row["jobs_automated"] = self.flows.get("jobs_automated", 0.0)
         self._cumulative["displaced_cum"] += row["displaced"]
+        self._cumulative["redeployed_cum"] += row["redeployed"]
+        self._cumulative["jobs_automated_cum"] += row["jobs_automated"]
         row.update(self._cumulative)
+        for source in ("reinstatement", "productivity", "trend"):
+            row[f"new_jobs_{source}_cum"] = self.new_jobs.cumulative[source]
+        row["new_jobs_cum"] = sum(self.new_jobs.cumulative.values())
+        self.region_displaced[t] = (
+            self.region_displaced[t - 1] if t > 0 else 0.0
+        ) + self._region_flow("displaced_by_region")
         self.national = row
         self.datacollector.collect(self)
+
+    def _region_flow(self, name: str) -> np.ndarray:
+        value = self.flows.get(name)
+        return np.zeros(self.data.n_regions) if value is None else value
+
+    def _collect_automation(self, t: int) -> float:
+        """Automation shares and technology adoption of month ``t``; returns the national share.
+
+        The automation share is the share of month-0 job-equivalents whose tasks are
+        automated away (posts' automated shares weighted by their month-0 desired jobs).
+        """
+        p, f, d = self.posts, self.firms, self.data
+        automated = p.jobs_base_initial * p.automated_share
+        self.region_automation[t] = np.bincount(p.region, automated, d.n_regions)
+        self.occupation_automation[t] = np.bincount(p.occupation, automated, d.n_occupations)
+        adopted = p.adopted >= 0
+        firm_adopted = np.zeros(f.aware.shape, dtype=bool)
+        for k in range(len(TECHNOLOGIES)):
+            self.tech_adopted[t, k] = np.bincount(
+                p.region[adopted[:, k]], p.jobs_base_initial[adopted[:, k]], d.n_regions
+            )
+            firm_adopted[p.firm[adopted[:, k]], k] = True
+            self.tech_firms_adopting[t, k] = np.bincount(
+                f.region[firm_adopted[:, k]], minlength=d.n_regions
+            )
+            self.tech_firms_aware[t, k] = np.bincount(
+                f.region[f.aware[:, k]], minlength=d.n_regions
+            )
+        return float(automated.sum() / max(p.jobs_base_initial.sum(), 1e-9))
+
+    def technology_cost(self, month: int) -> np.ndarray:
+        """Cost per job-equivalent of each technology in ``month`` (KZT per month)."""
+        return technology_costs(self.cfg, month)
 
     # ---- agent views -------------------------------------------------------------------
     def worker_agent(self, index: int) -> WorkerAgent:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.config import TECHNOLOGIES
 from sim.data import GROUPS
+from sim.mechanisms.automation import substitution
 from sim.model import LabourMarketModel
 from sim.state import EMPLOYED, IN_TRAINING, UNEMPLOYED
 
-TABLE_NAMES = ("national", "regions", "occupations", "groups", "risk")
+TABLE_NAMES = ("national", "regions", "occupations", "groups", "risk", "technologies")
 
 REQUIRED_COLUMNS = {
     "national": [
@@ -67,6 +69,15 @@ REQUIRED_COLUMNS = {
         "mean_wage",
     ],
     "risk": ["region", "occupation", "sector", "jobs", "jobs_at_risk", "genai_replaceable"],
+    "technologies": [
+        "month",
+        "technology",
+        "region",
+        "cost",
+        "adoption_share",
+        "firms_adopting_share",
+        "firms_aware_share",
+    ],
 }
 
 
@@ -124,8 +135,10 @@ def build_tables(model: LabourMarketModel, risk: pd.DataFrame) -> dict[str, pd.D
             "unemployment_rate": _rate(reg["unemployed"], reg["labour_force"]),
             "vacancies": model.region_vacancies[:t].reshape(-1),
             "mean_wage": reg["mean_wage"],
-            "automation_share": 0.0,
-            "displaced_cum": 0.0,
+            "automation_share": (model.region_automation[:t] / model.region_jobs_initial).reshape(
+                -1
+            ),
+            "displaced_cum": model.region_displaced[:t].reshape(-1),
         }
     )
 
@@ -140,7 +153,9 @@ def build_tables(model: LabourMarketModel, risk: pd.DataFrame) -> dict[str, pd.D
             "unemployed": occ["unemployed"],
             "vacancies": model.occupation_vacancies[:t].reshape(-1),
             "mean_wage": occ["mean_wage"],
-            "automation_share": 0.0,
+            "automation_share": (
+                model.occupation_automation[:t] / model.occupation_jobs_initial
+            ).reshape(-1),
         }
     )
 
@@ -164,21 +179,67 @@ def build_tables(model: LabourMarketModel, risk: pd.DataFrame) -> dict[str, pd.D
         "occupations": occupations,
         "groups": groups,
         "risk": risk,
+        "technologies": technology_table(model),
     }
 
 
-def risk_table(model: LabourMarketModel) -> pd.DataFrame:
-    """Jobs by region and occupation at month 0, with the main sector of each cell.
+def technology_table(model: LabourMarketModel) -> pd.DataFrame:
+    """Adoption of each technology by region and month.
 
-    ``jobs_at_risk`` and ``genai_replaceable`` are zero until the automation mechanism
-    assesses them.
+    ``cost`` is the technology's cost per job-equivalent (KZT per month, incl. tax,
+    before firm-specific factors); ``adoption_share`` the share of month-0 jobs in posts
+    that adopted it; ``firms_adopting_share`` and ``firms_aware_share`` shares of firms.
+    """
+    data = model.data
+    t = model.month + 1
+    n_tech, n_reg = len(TECHNOLOGIES), data.n_regions
+    months = np.arange(t)
+    costs = np.array([model.technology_cost(int(m)) for m in months])  # [t, k]
+    return pd.DataFrame(
+        {
+            "month": np.repeat(months, n_tech * n_reg).astype(np.int32),
+            "technology": pd.Categorical(
+                np.tile(np.repeat(TECHNOLOGIES, n_reg), t), categories=TECHNOLOGIES
+            ),
+            "region": pd.Categorical(
+                np.tile(data.region_names, t * n_tech), categories=data.region_names
+            ),
+            "cost": np.repeat(costs.reshape(-1), n_reg),
+            "adoption_share": (model.tech_adopted[:t] / model.region_jobs_initial).reshape(-1),
+            "firms_adopting_share": (model.tech_firms_adopting[:t] / model.region_firms).reshape(
+                -1
+            ),
+            "firms_aware_share": (model.tech_firms_aware[:t] / model.region_firms).reshape(-1),
+        }
+    )
+
+
+def risk_table(model: LabourMarketModel) -> pd.DataFrame:
+    """Risk assessment at month 0: jobs by region and occupation, at risk, replaceable.
+
+    Rules (documented in ``docs/calibration.md``):
+
+    - ``jobs_at_risk``: jobs in occupations the ILO (WP140, 2025) classes as exposed to
+      generative AI (gradients 1-4), i.e. jobs x the share of the occupation in those
+      gradients -- the "moderate or high risk" of the Ministry's study;
+    - ``genai_replaceable``: job-equivalents generative AI can replace: jobs x the share
+      of the occupation's tasks with an ILO 2025 score of at least 0.5 x the share of
+      those tasks that substitute labour in the job's sector (``automation.substitution_*``
+      and ``sector_lean``).
+
+    ``sector`` is the sector holding most of the cell's jobs.
     """
     data, p = model.data, model.posts
-    weight = float(model.workers.weight[0])
+    weight = model.person_weight
     n_occ, n_sec = data.n_occupations, data.n_sectors
     key = (p.region.astype(np.int64) * n_occ + p.occupation) * n_sec + p.sector
     jobs = np.bincount(key, weights=p.filled * weight, minlength=data.n_regions * n_occ * n_sec)
     jobs = jobs.reshape(data.n_regions, n_occ, n_sec)
+    genai = TECHNOLOGIES.index("genai")
+    replace_share = (
+        data.occupation_task_share["genai"][:, None] * substitution(data, model.cfg)[genai]
+    )  # [occupation, sector]
+    replaceable = (jobs * replace_share[None, :, :]).sum(axis=2)
     total = jobs.sum(axis=2)
     main_sector = jobs.argmax(axis=2)
     r, o = np.nonzero(total > 0)
@@ -191,7 +252,7 @@ def risk_table(model: LabourMarketModel) -> pd.DataFrame:
             "title": np.asarray(data.occupation_titles)[o],
             "sector": np.asarray(data.sectors)[main_sector[r, o]],
             "jobs": total[r, o],
-            "jobs_at_risk": 0.0,
-            "genai_replaceable": 0.0,
+            "jobs_at_risk": total[r, o] * data.occupation_genai_exposed[o],
+            "genai_replaceable": replaceable[r, o],
         }
     )

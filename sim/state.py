@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from sim.config import LabsimConfig
+from sim.config import TECHNOLOGIES, LabsimConfig
 from sim.data import GROUPS, Dataset
 from sim.rng import stream_generator
 
@@ -30,6 +30,8 @@ IN_TRAINING = 2
 OUT_OF_LABOUR_FORCE = 3
 EMIGRATED = 4
 STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "emigrated")
+
+N_TECHNOLOGIES = len(TECHNOLOGIES)
 
 # Legal status codes (int8).
 REGULAR = 0
@@ -63,6 +65,7 @@ class Workers:
     months_in_status: np.ndarray  # int16
     reservation_wage: np.ndarray  # float32, lowest acceptable wage while unemployed
     weight: np.ndarray  # float32, persons per agent
+    ti_displaced: np.ndarray  # int16, month of the last job loss to automation (-1 never)
 
     @property
     def n(self) -> int:
@@ -77,6 +80,9 @@ class Firms:
     sector: np.ndarray  # int8
     jobs_initial: np.ndarray  # int32, filled jobs at month 0 (agents)
     wage_premium: np.ndarray  # float32, firm wage factor (mean 1)
+    cost_multiplier: np.ndarray  # float32, firm-specific factor on technology costs
+    credit_constrained: np.ndarray  # bool, adoption needs scarce credit (small firms)
+    aware: np.ndarray  # bool [firm, technology], knows the technology
 
     @property
     def n(self) -> int:
@@ -96,10 +102,45 @@ class Posts:
     jobs_desired: np.ndarray  # int32, desired jobs this month (agents)
     filled: np.ndarray  # int32, jobs filled (agents)
     wage_offer: np.ndarray  # float32, KZT per month for a worker of productivity 1
+    jobs_base_initial: np.ndarray  # float32, desired jobs at demand 1 at month 0 (agents)
+    automated_share: np.ndarray  # float32, share of the post's jobs automated away
+    adopted: np.ndarray  # int32 [post, technology], tick of adoption (-1 not adopted)
+    attrition_until: np.ndarray  # int32, tick until which cuts wait for quits (-1 none)
 
     @property
     def n(self) -> int:
         return len(self.firm)
+
+    def append(
+        self,
+        firm: np.ndarray,
+        occupation: np.ndarray,
+        region: np.ndarray,
+        sector: np.ndarray,
+        jobs_base: np.ndarray,
+        wage_offer: np.ndarray,
+        rounding_draw: np.ndarray,
+    ) -> None:
+        """Add new, empty posts (new occupations in existing firms)."""
+        k = len(firm)
+        n_tech = self.adopted.shape[1]
+        add = {
+            "firm": firm.astype(np.int32),
+            "occupation": occupation.astype(np.int16),
+            "region": region.astype(np.int8),
+            "sector": sector.astype(np.int8),
+            "jobs_base": jobs_base.astype(np.float32),
+            "rounding_draw": rounding_draw.astype(np.float32),
+            "jobs_desired": np.zeros(k, np.int32),
+            "filled": np.zeros(k, np.int32),
+            "wage_offer": wage_offer.astype(np.float32),
+            "jobs_base_initial": np.zeros(k, np.float32),
+            "automated_share": np.zeros(k, np.float32),
+            "adopted": np.full((k, n_tech), -1, np.int32),
+            "attrition_until": np.full(k, -1, np.int32),
+        }
+        for name, values in add.items():
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
 
     @property
     def vacancies(self) -> np.ndarray:
@@ -141,6 +182,30 @@ def _firm_sizes(total: int, exponent: float, cap: int, rng: np.random.Generator)
             drawn = int(csum[-1])
     out = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
     return out[out > 0]
+
+
+def _firm_technology_traits(sizes: np.ndarray, cfg: LabsimConfig) -> dict[str, np.ndarray]:
+    """Cost multipliers, credit constraints and (no) awareness of technologies per firm.
+
+    Drawn from their own ``firm_traits`` stream so that the rest of the population does
+    not depend on the automation parameters. The cost multiplier is log-normal with
+    mean 1 and log-sd ``automation.firm_cost_sigma``; the credit-constrained firms are
+    the smallest ones, together holding ``automation.credit_constrained_share`` of jobs
+    (ties broken at random).
+    """
+    rng = stream_generator(cfg.seed, "firm_traits")
+    sigma = cfg.automation.firm_cost_sigma
+    n = len(sizes)
+    multiplier = np.exp(rng.normal(-0.5 * sigma**2, sigma, n))
+    order = np.lexsort((rng.random(n), sizes))
+    cum_share = np.cumsum(sizes[order]) / max(sizes.sum(), 1)
+    constrained = np.zeros(n, dtype=bool)
+    constrained[order[cum_share <= cfg.automation.credit_constrained_share]] = True
+    return {
+        "cost_multiplier": multiplier.astype(np.float32),
+        "credit_constrained": constrained,
+        "aware": np.zeros((n, N_TECHNOLOGIES), dtype=bool),
+    }
 
 
 def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firms, Posts]:
@@ -224,6 +289,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         wage_premium=np.exp(rng.normal(-0.5 * sigma_half**2, sigma_half, n_firms)).astype(
             np.float32
         ),
+        **_firm_technology_traits(np.concatenate(firm_size), cfg),
     )
 
     # Posts: unique (firm, occupation) pairs; jobs are sorted by post.
@@ -282,6 +348,10 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         jobs_desired=np.zeros(n_posts, dtype=np.int32),
         filled=post_count.astype(np.int32),
         wage_offer=offer.astype(np.float32),
+        jobs_base_initial=np.zeros(n_posts, dtype=np.float32),
+        automated_share=np.zeros(n_posts, dtype=np.float32),
+        adopted=np.full((n_posts, N_TECHNOLOGIES), -1, dtype=np.int32),
+        attrition_until=np.full(n_posts, -1, dtype=np.int32),
     )
     posts.jobs_desired[:] = np.floor(posts.jobs_base + posts.rounding_draw).astype(np.int32)
 
@@ -390,5 +460,6 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         months_in_status=months,
         reservation_wage=reservation,
         weight=np.full(n, 1.0 / scale, dtype=np.float32),
+        ti_displaced=np.full(n, -1, dtype=np.int16),
     )
     return workers, firms, posts

@@ -36,6 +36,7 @@ def _separate(w, p_quit, speed, month=1):
         w["reservation"],
         w["filled"],
         w["desired"],
+        np.full(len(w["filled"]), -1, np.int32),
         KEY,
         month,
         p_quit,
@@ -293,6 +294,7 @@ def test_minimum_wage_cuts_demand_only_where_it_binds():
         np.zeros(2, np.int8),
         np.ones((1, 1)),
         1.0,
+        np.ones(1),
         1.0,
     )
     desired_jobs_kernel(*args, 85000.0, 0.5, out)
@@ -312,8 +314,11 @@ def test_demand_index_scales_desired_jobs():
         np.zeros(1, np.int8),
         np.full((1, 1), 1.1),
     )
-    desired_jobs_kernel(*args, 0.95, 1.0, 85000.0, 0.3, out)
-    assert out[0] == int(np.floor(200 * 0.95 * 1.1))
+    desired_jobs_kernel(*args, 0.95, np.array([1.2]), 1.0, 85000.0, 0.3, out)
+    assert out[0] == int(np.floor(200 * 0.95 * 1.1 * 1.2))
+    # Productivity growing faster than the job cost raises demand along the curve.
+    desired_jobs_kernel(*args, 1.0, np.ones(1), 1.1, 85000.0, 0.3, out)
+    assert out[0] == int(np.floor(200 * 1.1 * 1.1**0.3))
 
 
 def test_open_applications_reach_unlinked_occupations_within_skill():

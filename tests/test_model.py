@@ -150,7 +150,7 @@ def test_higher_minimum_wage_raises_wages_and_costs_jobs():
 
 
 def test_without_shocks_and_separations_the_market_is_frozen():
-    """Degenerate case: no demand shocks, quits, search or wage change -> nothing moves."""
+    """Degenerate case: no shocks, quits, search, wage or technology change: nothing moves."""
     tables = _tables(
         scale=0.003,
         seed=2,
@@ -161,6 +161,8 @@ def test_without_shocks_and_separations_the_market_is_frozen():
         matching__applications_per_month=0,
         matching__p_on_the_job_search=0.0,
         wages__reservation_decay=0.0,
+        automation__enabled=False,
+        new_jobs__sector_trend_scale=0.0,
     )
     nat = tables["national"]
     assert (nat["employed"] == nat["employed"].iloc[0]).all()

@@ -7,14 +7,18 @@ month ``t`` are
 
 .. math::
 
-    J_{p,t} = \\lfloor B_p \\, D_t \\, L_{rs,t} \\, G_t \\, F_{p,t} + u_p \\rfloor
+    J_{p,t} = \\lfloor B_p \\, D_t \\, L_{rs,t} \\, G_t \\, N_{s,t} \\, F_{p,t} + u_p \\rfloor
 
-- ``B_p``: desired jobs at month 0 (filled jobs plus the initial vacancy rate), agents;
+- ``B_p``: desired jobs at demand 1 (filled jobs plus the initial vacancy rate at
+  generation; lowered by automation, raised by reinstatement and redeployment), agents;
 - ``ln D_t = rho * ln D_{t-1} + sigma * e_t``: the national business cycle, AR(1);
 - ``ln L_{rs,t} = rho_l * ln L_{rs,t-1} + sigma_l * e_{rs,t}``: region x sector shocks;
-- ``G_t = (1 + g) ** (t / 12)``: exogenous trend growth of jobs, ``g`` per year;
+- ``G_t = (1 + g) ** (t / 12)``: exogenous trend growth of all jobs, ``g`` per year;
+- ``N_{s,t}``: the sector's new-work index (productivity effect of automation times
+  the sector's relative trend, :mod:`sim.mechanisms.new_jobs`);
 - ``F_{p,t} = (c_{p,0} / c_{p,t}) ** epsilon`` with ``c_{p,t} = max(w_{p,t}, m_t)`` and
-  ``c_{p,0}`` the month-0 offer floored at the data's minimum wage: the labour-demand
+  ``c_{p,0}`` the month-0 offer floored at the data's minimum wage, grown with labour
+  productivity at the real wage trend ``(1 + g_w)^{t/12}``: the labour-demand
   curve. The cost of a job is the post's offer ``w`` or the minimum wage
   ``m`` if higher; when it rises above its month-0 level demand falls, with elasticity
   ``epsilon`` (``wages.labour_demand_elasticity``), and when wages fall demand rises.
@@ -38,6 +42,7 @@ from numba import njit
 from sim.rng import stream_generator
 
 if TYPE_CHECKING:
+    from sim.mechanisms.new_jobs import NewJobs
     from sim.model import LabourMarketModel
 
 
@@ -51,7 +56,8 @@ def desired_jobs_kernel(
     sector: np.ndarray,
     local_index: np.ndarray,
     national_index: float,
-    growth: float,
+    sector_index: np.ndarray,
+    productivity: float,
     minimum_wage: float,
     demand_elasticity: float,
     out: np.ndarray,
@@ -59,9 +65,13 @@ def desired_jobs_kernel(
     """Write desired jobs per post into ``out`` (int32, agents)."""
     for p in range(jobs_base.shape[0]):
         cost = max(wage_offer[p], minimum_wage)
-        wage_factor = (job_cost_initial[p] / cost) ** demand_elasticity
+        wage_factor = (job_cost_initial[p] * productivity / cost) ** demand_elasticity
         level = (
-            jobs_base[p] * national_index * local_index[region[p], sector[p]] * growth * wage_factor
+            jobs_base[p]
+            * national_index
+            * local_index[region[p], sector[p]]
+            * sector_index[sector[p]]
+            * wage_factor
         )
         out[p] = np.int32(np.floor(level + rounding_draw[p]))
 
@@ -71,7 +81,8 @@ class Demand:
 
     name = "demand"
 
-    def __init__(self, model: LabourMarketModel) -> None:
+    def __init__(self, model: LabourMarketModel, new_jobs: NewJobs) -> None:
+        self.new_jobs = new_jobs
         self.rng = stream_generator(model.cfg.seed, self.name)
         p = model.cfg.demand
         self.log_national = 0.0
@@ -92,6 +103,12 @@ class Demand:
         """
         floor = model.minimum_wage_data
         self.job_cost_initial = np.maximum(model.posts.wage_offer, floor).astype(np.float32)
+
+    def on_posts_added(self, model: LabourMarketModel, n_new: int) -> None:
+        """New posts take their opening offer as the demand curve's reference."""
+        floor = model.minimum_wage_data
+        new = np.maximum(model.posts.wage_offer[-n_new:], floor).astype(np.float32)
+        self.job_cost_initial = np.concatenate([self.job_cost_initial, new])
 
     def step(self, model: LabourMarketModel) -> None:
         """Advance the demand indices one month and set desired jobs."""
@@ -116,7 +133,8 @@ class Demand:
             posts.sector,
             np.exp(self.log_local),
             float(np.exp(self.log_national)),
-            growth,
+            growth * self.new_jobs.sector_index(),
+            (1.0 + model.cfg.wages.trend_growth_annual) ** (model.month / 12.0),
             model.minimum_wage,
             model.cfg.wages.labour_demand_elasticity,
             posts.jobs_desired,

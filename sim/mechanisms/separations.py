@@ -9,7 +9,9 @@ Each month, in this order:
 2. *Layoffs.* A post with more filled jobs than it desires, excess
    ``X_p = filled_p - J_p > 0``, lays off each of its workers with probability
    ``min(1, lambda * X_p / filled_p)``, so on average a share ``lambda``
-   (``separations.layoff_speed``) of the excess is shed per month.
+   (``separations.layoff_speed``) of the excess is shed per month. Posts waiting for
+   attrition after automating (:mod:`sim.mechanisms.automation`) lay no one off: their
+   cuts are resolved when the wait ends.
 
 A separated worker becomes unemployed with zero months in status and a reservation
 wage ``max(m, r * w)``, ``r`` the reservation ratio, ``w`` the last wage and ``m`` the
@@ -39,6 +41,7 @@ def separations_kernel(
     reservation_wage: np.ndarray,
     filled: np.ndarray,
     jobs_desired: np.ndarray,
+    attrition_until: np.ndarray,
     key: np.uint64,
     month: int,
     p_quit: float,
@@ -60,7 +63,7 @@ def separations_kernel(
     p_layoff = np.zeros(filled.shape[0])
     for p in range(filled.shape[0]):
         excess = filled[p] - jobs_desired[p]
-        if excess > 0:
+        if excess > 0 and attrition_until[p] < month:
             p_layoff[p] = min(1.0, layoff_speed * excess / filled[p])
     layoffs = 0
     for i in range(n):
@@ -95,6 +98,7 @@ class Separations:
             w.reservation_wage,
             posts.filled,
             posts.jobs_desired,
+            posts.attrition_until,
             self.key,
             model.tick,
             cfg.separations.p_quit_to_unemployment,

@@ -14,7 +14,9 @@ of the cell moves towards tighter markets:
     \\Delta \\ln w_c = \\mathrm{clip}(\\eta \\ln(\\theta_c / \\theta_{c,0}),
                                     -\\Delta_{max}, \\Delta_{max})
 
-with ``theta_{c,0}`` the tightness at month 0, after the burn-in (so the settled start
+plus ``ln(1 + g) / 12`` for a real wage trend ``g`` (``wages.trend_growth_annual``,
+matched by productivity in the demand curve), with ``theta_{c,0}`` the tightness at
+month 0, after the burn-in (so the settled start
 is an equilibrium), ``eta`` = ``wages.wage_flexibility``, ``Delta_max`` =
 ``wages.max_monthly_change``. Wage offers of the cell's posts and wages of its
 employed workers move by the same factor (a wage curve with full indexation).
@@ -166,10 +168,13 @@ class Wages:
             # Wages are held, but reservation wages still decay as unemployment lasts.
             log_change = np.zeros_like(self.tightness_initial)
         else:
-            log_change = np.clip(
-                cfg.wage_flexibility * np.log(self._tightness() / self.tightness_initial),
-                -cfg.max_monthly_change,
-                cfg.max_monthly_change,
+            log_change = (
+                np.clip(
+                    cfg.wage_flexibility * np.log(self._tightness() / self.tightness_initial),
+                    -cfg.max_monthly_change,
+                    cfg.max_monthly_change,
+                )
+                + np.log1p(cfg.trend_growth_annual) / 12.0
             )
         w, p = model.workers, model.posts
         wage_update_kernel(
