@@ -227,7 +227,7 @@ def risk_table(model: LabourMarketModel) -> pd.DataFrame:
       those tasks that substitute labour in the job's sector (``automation.substitution_*``
       and ``sector_lean``).
 
-    ``sector`` is the sector holding most of the cell's jobs.
+    One row per region x occupation x sector with jobs, so sums by any of them are exact.
     """
     data, p = model.data, model.posts
     weight = model.person_weight
@@ -239,10 +239,8 @@ def risk_table(model: LabourMarketModel) -> pd.DataFrame:
     replace_share = (
         data.occupation_task_share["genai"][:, None] * substitution(data, model.cfg)[genai]
     )  # [occupation, sector]
-    replaceable = (jobs * replace_share[None, :, :]).sum(axis=2)
-    total = jobs.sum(axis=2)
-    main_sector = jobs.argmax(axis=2)
-    r, o = np.nonzero(total > 0)
+    replaceable = jobs * replace_share[None, :, :]
+    r, o, j = np.nonzero(jobs > 0)
     return pd.DataFrame(
         {
             "region": pd.Categorical(
@@ -250,9 +248,9 @@ def risk_table(model: LabourMarketModel) -> pd.DataFrame:
             ),
             "occupation": np.asarray(data.occupation_codes)[o],
             "title": np.asarray(data.occupation_titles)[o],
-            "sector": np.asarray(data.sectors)[main_sector[r, o]],
-            "jobs": total[r, o],
-            "jobs_at_risk": total[r, o] * data.occupation_genai_exposed[o],
-            "genai_replaceable": replaceable[r, o],
+            "sector": np.asarray(data.sectors)[j],
+            "jobs": jobs[r, o, j],
+            "jobs_at_risk": jobs[r, o, j] * data.occupation_genai_exposed[o],
+            "genai_replaceable": replaceable[r, o, j],
         }
     )
