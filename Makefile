@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test lint format data benchmark clean
+.PHONY: run test lint format data benchmark calibration clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,6 @@ clean:
 
 benchmark: $(STAMP)  ## wall time and peak memory of the baseline at scale 0.01 and 0.1
 	$(BIN)/python benchmarks/run_baseline.py --scales 0.01 0.1 --months 120
+
+calibration: $(STAMP)  ## the calibration tables of docs/calibration.md
+	$(BIN)/python experiments/calibration_report.py
