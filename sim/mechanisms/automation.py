@@ -52,7 +52,8 @@ displaced with probability ``excess / filled``; a displaced worker is redeployed
 firm's largest other post with probability ``redeploy_share`` (changing occupation),
 else laid off into unemployment.
 
-Draws come from the ``automation`` stream, tied to (post or firm or worker, month).
+Adoption and awareness draw from the ``automation`` stream (tied to post or firm and
+month), displacement from the ``displacement`` stream (tied to worker and month).
 """
 
 from __future__ import annotations
