@@ -44,7 +44,12 @@ def _main(cfg: DictConfig) -> None:
         if typed.output.figures:
             from sim.plots import write_standard_figures
 
-            figures = write_standard_figures(tables, out_dir / "figures", typed.scenario_name)
+            figures = write_standard_figures(
+                tables,
+                out_dir / "figures",
+                typed.scenario_name,
+                payroll_tax=typed.automation.payroll_tax,
+            )
         write_run(out_dir, tables, typed, figures, facts)
     except (ConfigError, DataError) as exc:
         _clean_failed_run(out_dir)

@@ -25,9 +25,17 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    NullFormatter,
+    PercentFormatter,
+)
 
 from sim.data import MAJOR_GROUPS
 
@@ -67,8 +75,52 @@ FIGURE_NAMES: tuple[str, ...] = (
     "regions_panel.png",
     "employment_by_occupation_group.png",
     "groups.png",
+    "adoption_by_region.png",
+    "displacement_new_jobs.png",
+    "jobs_at_risk_regions.png",
+    "technology_cost_vs_wage.png",
 )
 """File names of the standard figures, in the order they are written."""
+
+HIGHLIGHT_REGIONS: dict[str, str] = {
+    "Atyrau Region": "#d62728",
+    "Astana city": "#1f77b4",
+    "Almaty city": "#2ca02c",
+    "Mangystau Region": "#ff7f0e",
+    "Turkistan Region": "#9467bd",
+}
+"""Regions highlighted in the automation figures, with their fixed colours."""
+
+TILE_POSITIONS: dict[str, tuple[int, int]] = {
+    "West Kazakhstan Region": (0, 1),
+    "Atyrau Region": (0, 2),
+    "Mangystau Region": (0, 3),
+    "Aktobe Region": (1, 1),
+    "Kostanay Region": (2, 0),
+    "North Kazakhstan Region": (3, 0),
+    "Pavlodar Region": (4, 0),
+    "East Kazakhstan Region": (6, 1),
+    "Akmola Region": (3, 1),
+    "Astana city": (4, 1),
+    "Karaganda Region": (4, 2),
+    "Ulytau Region": (2, 2),
+    "Abai Region": (5, 2),
+    "Kyzylorda Region": (2, 3),
+    "Turkistan Region": (3, 4),
+    "Shymkent city": (3, 5),
+    "Zhambyl Region": (4, 4),
+    "Almaty Region": (5, 4),
+    "Almaty city": (5, 5),
+    "Zhetisu Region": (6, 3),
+}
+"""Tile-map position ``(column, row)`` of each region; row 0 is the top (north)."""
+
+TECHNOLOGY_LABELS: dict[str, str] = {
+    "robots": "Robots",
+    "software": "Software",
+    "genai": "Generative AI",
+}
+"""Display names of the automation technologies."""
 
 _FIRST_COLOUR = "#9ecae1"
 _LAST_COLOUR = "#08519c"
@@ -524,70 +576,594 @@ def _fig_groups(groups: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenari
     return fig
 
 
+def _region_short_name(region: str, width: int = 11) -> str:
+    """Short, wrapped tile label of a region: ``'Atyrau Region'`` becomes ``'Atyrau'``.
+
+    The suffix ``' city'`` is kept so that e.g. Almaty city and Almaty Region stay distinct.
+    """
+    name = region.removesuffix(" Region")
+    return textwrap.fill(name, width, break_long_words=False)
+
+
+def _first_month_below(values: np.ndarray, threshold: float) -> int | None:
+    """Index of the first element of ``values`` strictly below ``threshold`` (None if none)."""
+    hits = np.flatnonzero(np.asarray(values, dtype=float) < threshold)
+    return int(hits[0]) if hits.size else None
+
+
+def _fig_adoption_by_region(
+    regions: pd.DataFrame,
+    national: pd.DataFrame | None,
+    dates: Mapping[int, pd.Timestamp],
+    scenario: str,
+) -> Figure:
+    """Automation share over time per region, plus the month each region first reaches 1%."""
+    reg = regions.assign(region=regions["region"].astype(str))
+    table = (
+        reg.pivot_table(index="month", columns="region", values="automation_share", aggfunc="mean")
+        .sort_index()
+        .astype(float)
+        * 100.0
+    )
+    months = table.index.to_numpy(dtype=int)
+    x, is_date = _x_values(months, dates)
+    style = _line_style(len(x))
+    others = [r for r in table.columns if r not in HIGHLIGHT_REGIONS]
+    highlighted = [r for r in HIGHLIGHT_REGIONS if r in table.columns]
+
+    fig = _new_figure(15, max(6.5, 0.3 * len(table.columns) + 2.5))
+    ax_line, ax_bar = fig.subplots(1, 2, width_ratios=[1.6, 1])
+    for i, region in enumerate(others):
+        ax_line.plot(
+            x,
+            table[region].to_numpy(),
+            color="0.65",
+            linewidth=0.8,
+            label="Other regions" if i == 0 else None,
+            **({"marker": "o", "markersize": 3} if style else {}),
+        )
+    for region in highlighted:
+        ax_line.plot(
+            x,
+            table[region].to_numpy(),
+            color=HIGHLIGHT_REGIONS[region],
+            linewidth=1.8,
+            label=region,
+            **style,
+        )
+    if national is not None and "automation_share" in national.columns:
+        nat = national.sort_values("month")
+        nx, _ = _x_values(nat["month"].to_numpy(), dates)
+        ax_line.plot(
+            nx,
+            nat["automation_share"].astype(float).to_numpy() * 100.0,
+            color="black",
+            linewidth=3,
+            label="Kazakhstan (national)",
+            **style,
+        )
+    ax_line.axhline(1.0, color="black", linestyle=":", linewidth=1, label="1% threshold")
+    ax_line.set_ylim(bottom=0.0)
+    ax_line.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=1))
+    ax_line.set_ylabel("Automation share (% of month-0 jobs automated away)")
+    ax_line.grid(True, alpha=0.3)
+    ax_line.legend(loc="upper left", fontsize=8)
+    ax_line.set_title("Automation share by region", fontsize=11)
+    _format_time_axis(ax_line, x, is_date)
+
+    # Second panel: first month with an automation share of at least 1%.
+    first_month, last_month = int(months.min()), int(months.max())
+    reached: dict[str, int | None] = {}
+    for region in table.columns:
+        hits = np.flatnonzero(table[region].to_numpy() >= 1.0)
+        reached[str(region)] = int(months[hits[0]]) if hits.size else None
+    order = sorted(
+        reached, key=lambda r: (reached[r] is None, reached[r] or 0, r)
+    )  # earliest first, "not reached" last
+    span = last_month - first_month
+    edge = last_month + max(1.0, 0.3 * span)
+    y = np.arange(len(order))[::-1]
+    for yi, region in zip(y, order, strict=True):
+        month = reached[region]
+        colour = HIGHLIGHT_REGIONS.get(region, "#5b7f95")
+        if month is None:
+            ax_bar.barh(
+                yi,
+                edge - first_month,
+                left=first_month,
+                height=0.7,
+                color="0.9",
+                hatch="///",
+                edgecolor="0.6",
+                linewidth=0,
+            )
+            ax_bar.text(edge, yi, "not reached ", va="center", ha="right", fontsize=8)
+        else:
+            ax_bar.barh(yi, month - first_month, left=first_month, height=0.7, color=colour)
+            ax_bar.text(
+                month + 0.02 * max(span, 1),
+                yi,
+                f" {_month_label(month, dates)}",
+                va="center",
+                ha="left",
+                fontsize=8,
+            )
+    ax_bar.set_yticks(y, labels=order, fontsize=8)
+    ax_bar.set_ylim(-0.7, len(order) - 0.3)
+    ax_bar.set_xlim(first_month, edge)
+    ax_bar.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_bar.set_xlabel("Simulation month (0 = initial state)")
+    ax_bar.grid(True, axis="x", alpha=0.3)
+    ax_bar.set_title("Month in which automation share first reaches 1%", fontsize=11)
+    fig.suptitle(
+        _title("Automation of jobs across regions of Kazakhstan", scenario), fontweight="bold"
+    )
+    return fig
+
+
+def _signed_stack(
+    ax: Axes,
+    x: np.ndarray,
+    layers: Sequence[tuple[str, np.ndarray, str]],
+    bar_width: float | None = None,
+) -> None:
+    """Stack layers upwards (positive parts) and downwards (negative parts) from zero.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Target axes.
+    x : numpy.ndarray
+        x values of the points.
+    layers : sequence of (str, numpy.ndarray, str)
+        Label, values and colour of each layer, stacked in order away from zero.
+    bar_width : float, optional
+        When given, draw stacked bars of this width instead of filled areas (for a single
+        point, where areas would be invisible).
+    """
+    pos_base = np.zeros(len(x), dtype=float)
+    neg_base = np.zeros(len(x), dtype=float)
+    for label, values, colour in layers:
+        vals = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+        pos, neg = np.clip(vals, 0.0, None), np.clip(vals, None, 0.0)
+        if bar_width is not None:
+            ax.bar(x, pos, bottom=pos_base, width=bar_width, color=colour, label=label)
+            ax.bar(x, neg, bottom=neg_base, width=bar_width, color=colour)
+        else:
+            ax.fill_between(x, pos_base, pos_base + pos, color=colour, label=label, linewidth=0)
+            ax.fill_between(x, neg_base, neg_base + neg, color=colour, linewidth=0)
+        pos_base += pos
+        neg_base += neg
+
+
+def _fig_displacement_new_jobs(
+    national: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenario: str
+) -> Figure:
+    """Cumulative displaced, redeployed and new jobs by source, with the net job balance."""
+    nat = national.sort_values("month")
+    months = nat["month"].to_numpy(dtype=int)
+
+    def col(name: str) -> np.ndarray:
+        return nat[name].astype(float).fillna(0.0).to_numpy() / 1e3
+
+    layers = [
+        ("New jobs: reinstatement (new tasks)", col("new_jobs_reinstatement_cum"), "#1b7837"),
+        ("New jobs: productivity effect", col("new_jobs_productivity_cum"), "#5aae61"),
+        ("New jobs: sector trends", col("new_jobs_trend_cum"), "#a6dba0"),
+        ("Redeployed (moved to other work in the firm)", -col("redeployed_cum"), "#f4a582"),
+        ("Displaced into unemployment", -col("displaced_cum"), "#b2182b"),
+    ]
+    net = col("new_jobs_cum") - col("jobs_automated_cum")
+    automated = -col("jobs_automated_cum")
+
+    fig = _new_figure(13, 6.5)
+    ax = fig.subplots()
+    if len(months) > 1:
+        x, is_date = _x_values(months, dates)
+        _signed_stack(ax, x, layers)
+        ax.set_xlim(x[0], x[-1])
+        _format_time_axis(ax, x, is_date)
+        style: dict[str, object] = {}
+    else:
+        # A single month cannot be drawn as an area: show stacked bars instead.
+        x = np.zeros(1)
+        _signed_stack(ax, x, layers, bar_width=0.5)
+        ax.set_xlim(-1.0, 1.0)
+        ax.set_xticks([0.0], labels=[_month_label(int(months[0]), dates)])
+        ax.set_xlabel("Month")
+        style = {"marker": "o", "markersize": 7}
+    ax.plot(
+        x,
+        automated,
+        color="0.3",
+        linestyle="--",
+        linewidth=1.3,
+        label="Jobs automated (total)",
+        **style,
+    )
+    ax.plot(
+        x,
+        net,
+        color="black",
+        linewidth=2.5,
+        label=f"Net = new jobs − jobs automated ({net[-1]:+,.1f} thousand at end)",
+        **style,
+    )
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.yaxis.set_major_formatter(_thousands(0))
+    ax.set_ylabel("Cumulative persons since start (thousands)\nlosses below zero, gains above")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+    ax.set_title(
+        _title("Kazakhstan: jobs lost to automation and new jobs created (cumulative)", scenario),
+        fontweight="bold",
+    )
+    return fig
+
+
+def _fig_jobs_at_risk(risk: pd.DataFrame, scenario: str) -> Figure:
+    """Tile map of the share of jobs at risk per region, plus GenAI-replaceable jobs per region."""
+    data = risk
+    if "month" in data.columns and data["month"].notna().any():
+        data = data.loc[data["month"] == data["month"].min()]
+    data = data.assign(region=data["region"].astype(str))
+    agg = (
+        data.groupby("region")[["jobs", "jobs_at_risk", "genai_replaceable"]]
+        .sum()
+        .astype(float)
+        .fillna(0.0)
+    )
+    share = pd.Series(_safe_ratio(agg["jobs_at_risk"], agg["jobs"]) * 100.0, index=agg.index)
+
+    n_cols = 7
+    positions = {r: TILE_POSITIONS[r] for r in agg.index if r in TILE_POSITIONS}
+    unknown = sorted(r for r in agg.index if r not in TILE_POSITIONS)
+    extra_row = max(row for _col, row in TILE_POSITIONS.values()) + 1
+    for i, region in enumerate(unknown):
+        positions[region] = (i % n_cols, extra_row + i // n_cols)
+    n_rows = max(row for _col, row in positions.values()) + 1
+
+    fig = _new_figure(15, max(7.5, 1.0 * n_rows + 1.5))
+    ax_map, ax_bar = fig.subplots(1, 2, width_ratios=[1.5, 1])
+    cmap = colormaps["YlOrRd"]
+    lo, hi = float(share.min()), float(share.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 1.0
+    norm = Normalize(vmin=lo, vmax=hi)
+    size = 0.94
+    if positions.keys() & TILE_POSITIONS.keys():
+        # Outline the layout regions without data so the map keeps its shape.
+        for region, (col, row) in TILE_POSITIONS.items():
+            if region in positions:
+                continue
+            ax_map.add_patch(
+                Rectangle((col, row), size, size, facecolor="0.95", edgecolor="0.8", linewidth=1)
+            )
+            ax_map.text(
+                col + size / 2,
+                row + size / 2,
+                f"{_region_short_name(region)}\nno data",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="0.55",
+            )
+    for region, (col, row) in positions.items():
+        colour = cmap(norm(float(share[region])))
+        ax_map.add_patch(
+            Rectangle((col, row), size, size, facecolor=colour, edgecolor="white", linewidth=1.5)
+        )
+        luminance = 0.299 * colour[0] + 0.587 * colour[1] + 0.114 * colour[2]
+        ax_map.text(
+            col + size / 2,
+            row + size / 2,
+            f"{_region_short_name(region)}\n{share[region]:.1f}%",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="black" if luminance > 0.5 else "white",
+        )
+    if unknown:
+        ax_map.text(
+            0, extra_row - 0.08, "Other regions (not on the map layout)", fontsize=8, va="bottom"
+        )
+    ax_map.set_xlim(-0.1, n_cols + 0.04)
+    ax_map.set_ylim(n_rows + 0.04, -0.1)
+    ax_map.set_aspect("equal")
+    ax_map.set_axis_off()
+    ax_map.set_title("Share of jobs at risk of automation (schematic map)", fontsize=11)
+    mappable = ScalarMappable(norm=norm, cmap=cmap)
+    cbar = fig.colorbar(mappable, ax=ax_map, shrink=0.7, format=PercentFormatter(xmax=100))
+    cbar.set_label("Jobs at risk (% of the region's jobs)")
+
+    genai = (agg["genai_replaceable"] / 1e3).sort_values(ascending=True, kind="mergesort")
+    y = np.arange(len(genai))
+    colours = [HIGHLIGHT_REGIONS.get(r, "#6a51a3") for r in genai.index]
+    ax_bar.barh(y, genai.to_numpy(), height=0.7, color=colours)
+    ax_bar.set_yticks(y, labels=genai.index.tolist(), fontsize=8)
+    ax_bar.set_ylim(-0.7, len(genai) - 0.3)
+    ax_bar.xaxis.set_major_formatter(_thousands(0))
+    ax_bar.set_xlabel("Jobs replaceable by generative AI (thousands)")
+    ax_bar.grid(True, axis="x", alpha=0.3)
+    ax_bar.set_title("Generative-AI-replaceable jobs by region", fontsize=11)
+    right = float(genai.max()) if len(genai) and genai.max() > 0 else 1.0
+    ax_bar.set_xlim(0.0, right * 1.18)
+    for yi, value in zip(y, genai.to_numpy(), strict=True):
+        ax_bar.text(value + right * 0.01, yi, f"{value:,.1f}", va="center", fontsize=7)
+
+    total_jobs = float(agg["jobs"].sum())
+    at_risk = float(_safe_ratio(agg["jobs_at_risk"].sum(), total_jobs)) * 100.0
+    genai_total = float(agg["genai_replaceable"].sum())
+    genai_pct = float(_safe_ratio(genai_total, total_jobs)) * 100.0
+    fig.suptitle(
+        _title(
+            f"Jobs at risk of automation: {at_risk:.1f}% of jobs in Kazakhstan; "
+            f"replaceable by generative AI: {genai_total / 1e6:,.2f} million ({genai_pct:.1f}%)",
+            scenario,
+        ),
+        fontweight="bold",
+    )
+    return fig
+
+
+def _national_wage_month0(
+    national: pd.DataFrame | None, regions: pd.DataFrame, month0: int
+) -> float | None:
+    """National mean wage in ``month0``: from the national table, else employment-weighted."""
+    if national is not None and {"month", "mean_wage"} <= set(national.columns):
+        values = national.loc[national["month"] == month0, "mean_wage"].astype(float).dropna()
+        if len(values):
+            return float(values.iloc[0])
+    rows = regions.loc[regions["month"] == month0]
+    wages = rows["mean_wage"].astype(float).fillna(0.0).to_numpy()
+    if "employed" in rows.columns:
+        weights = rows["employed"].astype(float).fillna(0.0).to_numpy()
+        if weights.sum() > 0:
+            return float(np.sum(wages * weights) / weights.sum())
+    return float(np.mean(wages)) if len(wages) else None
+
+
+def _fig_technology_cost(
+    technologies: pd.DataFrame,
+    regions: pd.DataFrame,
+    national: pd.DataFrame | None,
+    dates: Mapping[int, pd.Timestamp],
+    scenario: str,
+    payroll_tax: float,
+) -> Figure:
+    """Cost path of each technology against month-0 wage bills per job of selected regions."""
+    tech = technologies.assign(technology=technologies["technology"].astype(str))
+    costs = (
+        tech.pivot_table(index="month", columns="technology", values="cost", aggfunc="mean")
+        .sort_index()
+        .astype(float)
+        / 1e3
+    )
+    names = [t for t in TECHNOLOGY_LABELS if t in costs.columns]
+    names += sorted(str(t) for t in costs.columns if t not in TECHNOLOGY_LABELS)
+    months = costs.index.to_numpy(dtype=int)
+    x, is_date = _x_values(months, dates)
+
+    reg = regions.assign(region=regions["region"].astype(str))
+    month0 = int(reg["month"].min())
+    wages0 = reg.loc[reg["month"] == month0].groupby("region")["mean_wage"].mean().astype(float)
+    factor = (1.0 + payroll_tax) / 1e3
+    lines = [
+        (region, float(wages0[region]) * factor, colour, "--")
+        for region, colour in HIGHLIGHT_REGIONS.items()
+        if region in wages0.index and np.isfinite(wages0[region])
+    ]
+    national_wage = _national_wage_month0(national, reg, month0)
+    if national_wage is not None and np.isfinite(national_wage):
+        lines.append(("Kazakhstan (national mean)", national_wage * factor, "black", "-."))
+
+    fig = _new_figure(max(6.0, 5.2 * len(names)), 7.5)
+    axes = fig.subplots(1, len(names), sharey=True, squeeze=False)[0]
+    values = costs.to_numpy()
+    positive = values[np.isfinite(values)]
+    log_scale = positive.size > 0 and bool(np.all(positive > 0))
+    for ax, name in zip(axes, names, strict=True):
+        cost = costs[name].to_numpy()
+        label = TECHNOLOGY_LABELS.get(name, name)
+        ax.plot(
+            x, cost, color="#3f007d", linewidth=2.8, label=f"{label}: cost", **_line_style(len(x))
+        )
+        for line_name, wage, colour, linestyle in lines:
+            idx = _first_month_below(cost, wage)
+            dot_size = 130.0 * 0.75 ** len(ax.collections)  # nested dots stay visible
+            if idx is None:
+                when = f"not cheaper by {_month_label(int(months[-1]), dates)}"
+            else:
+                when = f"cheaper from {_month_label(int(months[idx]), dates)}"
+                ax.scatter(
+                    [x[idx]],
+                    [cost[idx]],
+                    s=dot_size,
+                    color=colour,
+                    edgecolors="black",
+                    linewidths=0.8,
+                    zorder=4,
+                )
+            ax.axhline(
+                wage,
+                color=colour,
+                linestyle=linestyle,
+                linewidth=1.3,
+                label=(f"{line_name} ({wage:,.0f}k): {when}"),
+            )
+        if log_scale:
+            ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.25)
+        ax.set_title(label, fontsize=11)
+        _format_time_axis(ax, x, is_date)
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14),
+            fontsize=8,
+            frameon=False,
+            title=f"Month-0 wage bill per job (wage × {1.0 + payroll_tax:.2f})",
+            title_fontsize=8,
+        )
+    if log_scale:
+        axes[0].yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        axes[0].yaxis.set_minor_formatter(NullFormatter())
+    axes[0].yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}")
+    )
+    axes[0].set_ylabel("KZT thousand per month per job-equivalent")
+    fig.suptitle(
+        _title("When does technology become cheaper than labour?", scenario), fontweight="bold"
+    )
+    return fig
+
+
 # ---------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------
+
+
+def _missing_input(
+    tables: Mapping[str, pd.DataFrame], needs: Mapping[str, Sequence[str]]
+) -> str | None:
+    """Describe the first missing input of a figure, or return None when all are present.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Output tables of a run.
+    needs : mapping of str to sequence of str
+        Required table names and, for each, the columns that must exist and hold at
+        least one non-missing value.
+
+    Returns
+    -------
+    str or None
+        A human-readable reason, e.g. ``"table 'risk' is missing or empty"``.
+    """
+    for key, columns in needs.items():
+        table = tables.get(key)
+        if table is None or table.empty:
+            return f"table {key!r} is missing or empty"
+        for column in columns:
+            if column not in table.columns or not table[column].notna().any():
+                return f"column {column!r} of table {key!r} is missing or empty"
+    return None
 
 
 def write_standard_figures(
     tables: dict[str, pd.DataFrame],
     out_dir: Path,
     scenario: str = "",
+    *,
+    payroll_tax: float = 0.15,
 ) -> list[Path]:
     """Write the standard figures as PNG (dpi 120) into ``out_dir`` and return their paths.
 
     Each figure is rendered to a temporary file in ``out_dir`` and atomically renamed to
     its final name, so readers never see a partially written image. Figures whose input
-    table is missing or empty are skipped (with a log message).
+    table or column is missing or empty are skipped (with a log message).
 
     Parameters
     ----------
     tables : dict of str to pandas.DataFrame
         Output tables of a run: ``"national"`` (one row per month), ``"regions"``
-        (month by region), ``"occupations"`` (month by ISCO-08 occupation) and ``"groups"``
-        (month by worker group). Counts are persons; rates are fractions in [0, 1];
-        wages are KZT per month.
+        (month by region), ``"occupations"`` (month by ISCO-08 occupation), ``"groups"``
+        (month by worker group), ``"risk"`` (month 0, region by occupation) and
+        ``"technologies"`` (month by technology by region). Counts are persons; rates
+        and shares are fractions in [0, 1]; wages and costs are KZT per month.
     out_dir : pathlib.Path
         Destination directory; created (with parents) if missing.
     scenario : str, optional
         Scenario name added to the figure titles when non-empty.
+    payroll_tax : float, optional
+        Employer payroll tax as a fraction of wages; the wage bill per job compared with
+        technology costs is ``mean_wage * (1 + payroll_tax)``. Default 0.15.
 
     Returns
     -------
     list of pathlib.Path
         Paths of the written files, in the order of :data:`FIGURE_NAMES`:
         ``unemployment_vacancies.png``, ``beveridge_curve.png``, ``regions_panel.png``,
-        ``employment_by_occupation_group.png`` and ``groups.png``.
+        ``employment_by_occupation_group.png``, ``groups.png``, ``adoption_by_region.png``,
+        ``displacement_new_jobs.png``, ``jobs_at_risk_regions.png`` and
+        ``technology_cost_vs_wage.png``.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     national = tables.get("national")
     dates = _month_dates(national)
 
-    builders: list[tuple[str, str, Callable[[pd.DataFrame], Figure]]] = [
+    def table(key: str) -> pd.DataFrame:
+        return tables[key]
+
+    builders: list[tuple[str, dict[str, tuple[str, ...]], Callable[[], Figure]]] = [
         (
             "unemployment_vacancies.png",
-            "national",
-            lambda t: _fig_unemployment_vacancies(t, scenario),
+            {"national": ()},
+            lambda: _fig_unemployment_vacancies(table("national"), scenario),
         ),
-        ("beveridge_curve.png", "national", lambda t: _fig_beveridge(t, scenario)),
-        ("regions_panel.png", "regions", lambda t: _fig_regions(t, dates, scenario)),
+        (
+            "beveridge_curve.png",
+            {"national": ()},
+            lambda: _fig_beveridge(table("national"), scenario),
+        ),
+        (
+            "regions_panel.png",
+            {"regions": ()},
+            lambda: _fig_regions(table("regions"), dates, scenario),
+        ),
         (
             "employment_by_occupation_group.png",
-            "occupations",
-            lambda t: _fig_occupations(t, dates, scenario),
+            {"occupations": ()},
+            lambda: _fig_occupations(table("occupations"), dates, scenario),
         ),
-        ("groups.png", "groups", lambda t: _fig_groups(t, dates, scenario)),
+        ("groups.png", {"groups": ()}, lambda: _fig_groups(table("groups"), dates, scenario)),
+        (
+            "adoption_by_region.png",
+            {"regions": ("month", "region", "automation_share")},
+            lambda: _fig_adoption_by_region(table("regions"), national, dates, scenario),
+        ),
+        (
+            "displacement_new_jobs.png",
+            {
+                "national": (
+                    "month",
+                    "displaced_cum",
+                    "redeployed_cum",
+                    "jobs_automated_cum",
+                    "new_jobs_cum",
+                    "new_jobs_reinstatement_cum",
+                    "new_jobs_productivity_cum",
+                    "new_jobs_trend_cum",
+                )
+            },
+            lambda: _fig_displacement_new_jobs(table("national"), dates, scenario),
+        ),
+        (
+            "jobs_at_risk_regions.png",
+            {"risk": ("region", "jobs", "jobs_at_risk", "genai_replaceable")},
+            lambda: _fig_jobs_at_risk(table("risk"), scenario),
+        ),
+        (
+            "technology_cost_vs_wage.png",
+            {
+                "technologies": ("month", "technology", "cost"),
+                "regions": ("month", "region", "mean_wage"),
+            },
+            lambda: _fig_technology_cost(
+                table("technologies"), table("regions"), national, dates, scenario, payroll_tax
+            ),
+        ),
     ]
 
     written: list[Path] = []
     with np.errstate(divide="ignore", invalid="ignore"):
-        for name, key, build in builders:
-            table = tables.get(key)
-            if table is None or table.empty:
-                logger.warning("Skipping %s: table %r is missing or empty", name, key)
+        for name, needs, build in builders:
+            reason = _missing_input(tables, needs)
+            if reason is not None:
+                logger.warning("Skipping %s: %s", name, reason)
                 continue
-            fig = build(table)
+            fig = build()
             written.append(_save_atomic(fig, out / name))
             fig.clear()
     return written

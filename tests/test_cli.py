@@ -24,6 +24,10 @@ FIGURES = {
     "regions_panel.png",
     "employment_by_occupation_group.png",
     "groups.png",
+    "adoption_by_region.png",
+    "displacement_new_jobs.png",
+    "jobs_at_risk_regions.png",
+    "technology_cost_vs_wage.png",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,9 @@ from sim.plots import FIGURE_NAMES, write_standard_figures
 
 PNG_MAGIC = b"\x89PNG"
 
-REGIONS = ["Almaty city", "Astana city", "Atyrau Region"]
+# Three regions of the tile-map layout (two highlighted ones) and one that is not on it.
+REGIONS = ["Almaty city", "Astana city", "Atyrau Region", "Lakeside Province"]
+TECHNOLOGIES = ["robots", "software", "genai"]
 OCCUPATIONS = [
     ("2512", "Software developers", 2),
     ("2211", "Generalist medical practitioners", 2),
@@ -46,8 +49,13 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "displaced": displaced,
             "displaced_cum": np.cumsum(displaced),
             "reskilled_cum": np.cumsum(displaced) * 0.3,
+            "redeployed_cum": np.cumsum(displaced) * 0.5,
+            "jobs_automated_cum": np.cumsum(displaced) * 1.6,
             "new_jobs_cum": np.cumsum(displaced) * 0.8,
-            "automation_share": 0.05 + 0.001 * months,
+            "new_jobs_reinstatement_cum": np.cumsum(displaced) * 0.4,
+            "new_jobs_productivity_cum": np.cumsum(displaced) * 0.5,
+            "new_jobs_trend_cum": -np.cumsum(displaced) * 0.1,
+            "automation_share": 0.005 + 0.001 * months,
             "mean_wage": 380_000.0 + 1_500.0 * months,
             "internal_moves": np.full(n_months, 15_000.0),
             "immigrants": np.full(n_months, 2_000.0),
@@ -70,7 +78,8 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                     "unemployment_rate": unemp / lf,
                     "vacancies": 10_000.0 * (i + 1),
                     "mean_wage": 300_000.0 + 100_000.0 * i + 1_000.0 * m,
-                    "automation_share": 0.05,
+                    # Region i reaches 1% in month 3 * i (the last region never does).
+                    "automation_share": 0.004 + 0.002 * m / (i + 1) if i < 3 else 0.002,
                     "displaced_cum": 500.0 * m,
                 }
             )
@@ -113,24 +122,66 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                 }
             )
 
+    risk_rows = []
+    for i, region in enumerate(REGIONS):
+        for j, (code, title, _major) in enumerate(OCCUPATIONS):
+            jobs = 200_000.0 * (i + 1) + 50_000.0 * j
+            risk_rows.append(
+                {
+                    "region": region,
+                    "occupation": code,
+                    "title": title,
+                    "sector": "J" if j == 0 else "Q",
+                    "jobs": jobs,
+                    "jobs_at_risk": jobs * (0.1 + 0.05 * i + 0.1 * (j == 0)),
+                    "genai_replaceable": jobs * 0.02 * (i + 1),
+                }
+            )
+
+    technology_rows = []
+    start_cost = {"robots": 900_000.0, "software": 420_000.0, "genai": 150_000.0}
+    for tech in TECHNOLOGIES:
+        for m in months:
+            cost = start_cost[tech] * 0.97**m
+            for i, region in enumerate(REGIONS):
+                technology_rows.append(
+                    {
+                        "month": m,
+                        "technology": tech,
+                        "region": region,
+                        "cost": cost,
+                        "adoption_share": 0.001 * m * (i + 1),
+                        "firms_adopting_share": 0.002 * m,
+                        "firms_aware_share": min(1.0, 0.05 * (m + 1)),
+                    }
+                )
+    technologies = pd.DataFrame(technology_rows)
+    technologies["technology"] = pd.Categorical(technologies["technology"], TECHNOLOGIES)
+    regions = pd.DataFrame(region_rows)
+    regions["region"] = pd.Categorical(regions["region"], REGIONS)
+
     return {
         "national": national,
-        "regions": pd.DataFrame(region_rows),
+        "regions": regions,
         "occupations": pd.DataFrame(occupation_rows),
         "groups": pd.DataFrame(group_rows),
+        "risk": pd.DataFrame(risk_rows),
+        "technologies": technologies,
     }
 
 
-def _check_output(paths: list[Path], out_dir: Path) -> None:
-    """Assert that every standard figure exists as a PNG and no temporary file is left."""
-    assert [p.name for p in paths] == list(FIGURE_NAMES)
+def _check_output(
+    paths: list[Path], out_dir: Path, expected: tuple[str, ...] = FIGURE_NAMES
+) -> None:
+    """Assert that the expected figures exist as PNGs and no other (temporary) file is left."""
+    assert [p.name for p in paths] == list(expected)
     for path in paths:
         assert path.parent == out_dir
         assert path.is_file()
         data = path.read_bytes()
         assert data.startswith(PNG_MAGIC), path
         assert len(data) > 1_000, path
-    leftovers = sorted(p.name for p in out_dir.iterdir() if p.name not in FIGURE_NAMES)
+    leftovers = sorted(p.name for p in out_dir.iterdir() if p.name not in expected)
     assert leftovers == []
 
 
@@ -169,3 +220,52 @@ def test_missing_table_is_skipped(tmp_path: Path) -> None:
     paths = write_standard_figures(tables, tmp_path)
     assert [p.name for p in paths] == [n for n in FIGURE_NAMES if n != "groups.png"]
     assert not (tmp_path / "groups.png").exists()
+
+
+def test_figure_names_extended() -> None:
+    assert FIGURE_NAMES[-4:] == (
+        "adoption_by_region.png",
+        "displacement_new_jobs.png",
+        "jobs_at_risk_regions.png",
+        "technology_cost_vs_wage.png",
+    )
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("n_months", [1, 13])
+def test_risk_and_technologies_missing(
+    tmp_path: Path, n_months: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    tables = _synthetic_tables(n_months)
+    del tables["risk"]
+    tables["technologies"] = tables["technologies"].iloc[0:0]  # empty counts as missing
+    skipped = ("jobs_at_risk_regions.png", "technology_cost_vs_wage.png")
+    with caplog.at_level(logging.WARNING, logger="sim.plots"):
+        paths = write_standard_figures(tables, tmp_path)
+    expected = tuple(n for n in FIGURE_NAMES if n not in skipped)
+    _check_output(paths, tmp_path, expected)
+    for name in skipped:
+        assert any(name in record.getMessage() for record in caplog.records), name
+
+
+def test_missing_column_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tables = _synthetic_tables(3)
+    tables["national"] = tables["national"].drop(columns="redeployed_cum")
+    tables["regions"] = tables["regions"].assign(automation_share=np.nan)
+    with caplog.at_level(logging.WARNING, logger="sim.plots"):
+        paths = write_standard_figures(tables, tmp_path)
+    skipped = ("adoption_by_region.png", "displacement_new_jobs.png")
+    _check_output(paths, tmp_path, tuple(n for n in FIGURE_NAMES if n not in skipped))
+    messages = " ".join(record.getMessage() for record in caplog.records)
+    assert "redeployed_cum" in messages and "automation_share" in messages
+
+
+@pytest.mark.filterwarnings("error")
+def test_technology_cost_payroll_tax_and_cheap_technology(tmp_path: Path) -> None:
+    tables = _synthetic_tables(5)
+    # A technology that is cheaper than labour from the start and one that never is.
+    tables["technologies"] = tables["technologies"].assign(
+        cost=np.where(tables["technologies"]["technology"] == "robots", 1e9, 1_000.0)
+    )
+    paths = write_standard_figures(tables, tmp_path, payroll_tax=0.0)
+    _check_output(paths, tmp_path)

@@ -6,7 +6,7 @@ from numba import njit
 from sim.rng import stream_generator, stream_key, uniform
 
 
-@njit(cache=True)
+@njit  # not cached: a cache written by tests would outlive edits to them
 def _draws(key, month, n, draw):
     out = np.empty(n)
     for i in range(n):
