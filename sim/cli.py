@@ -65,8 +65,8 @@ def _main(cfg: DictConfig) -> None:
         f"{typed.horizon_months} months in {facts['wall_seconds']:.1f} s; "
         f"month {int(last.month)}: employed {last.employed / 1e6:.2f} M, "
         f"unemployment {100 * last.unemployment_rate:.2f}%\n"
-        f"labsim: tables in {out_dir}\n"
-        f"labsim: figures in {out_dir / 'figures'}"
+        f"labsim: tables in {out_dir}"
+        + (f"\nlabsim: figures in {out_dir / 'figures'}" if figures else "")
     )
 
 

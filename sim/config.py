@@ -183,7 +183,7 @@ class LabsimConfig:
     scenario_name: str = "baseline"
     description: str = ""
     seed: int = 1
-    scale: float = 0.01  # agents per person in the real population (0 < scale <= 1)
+    scale: float = 0.01  # agents per person in the real population (0.0005 <= scale <= 1)
     horizon_months: int = 120  # months simulated after month 0
     start: str = "2024-01"  # calendar month of month 0, YYYY-MM
     population: PopulationConfig = field(default_factory=PopulationConfig)
@@ -205,7 +205,9 @@ def register_configs() -> None:
 
 # (key, lower, upper, lower_inclusive, upper_inclusive)
 _RANGES: list[tuple[str, float, float, bool, bool]] = [
-    ("scale", 0.0, 1.0, False, True),
+    # Below 0.0005 (about 4,800 workers) regions and occupations are too thinly
+    # populated for the aggregates to mean anything.
+    ("scale", 0.0005, 1.0, True, True),
     ("horizon_months", 0, 1200, True, True),
     ("population.firm_size_exponent", 1.05, 10.0, True, True),
     ("population.firm_size_max", 1, 1e7, True, True),

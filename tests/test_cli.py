@@ -115,6 +115,7 @@ def test_same_seed_byte_identical_files(cli_run, tmp_path):
     ("args", "message"),
     [
         (["scale=-1"], "scale=-1.0 is out of range"),
+        (["scale=0.00001"], "scale=1e-05 is out of range; allowed: [0.0005, 1]"),
         (["horizon_months=-3"], "horizon_months=-3 is out of range"),
         (["wages.minimum_wage=-5"], "wages.minimum_wage=-5.0 is out of range"),
         (["scenario=atlantis"], "Could not find 'scenario/atlantis'"),
