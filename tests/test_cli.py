@@ -14,21 +14,12 @@ import pytest
 
 from sim.data import DEFAULT_DIR
 from sim.output import MANIFEST, is_complete
+from sim.plots import FIGURE_NAMES
 from sim.results import REQUIRED_COLUMNS, TABLE_NAMES
 from sim.runner import available_scenarios, run
 
 LABSIM = [sys.executable, "-c", "from sim.cli import main; main()"]
-FIGURES = {
-    "unemployment_vacancies.png",
-    "beveridge_curve.png",
-    "regions_panel.png",
-    "employment_by_occupation_group.png",
-    "groups.png",
-    "adoption_by_region.png",
-    "displacement_new_jobs.png",
-    "jobs_at_risk_regions.png",
-    "technology_cost_vs_wage.png",
-}
+FIGURES = set(FIGURE_NAMES)
 
 
 def labsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
