@@ -413,8 +413,7 @@ def _aggregate_occupations(
     tgt = edges["target"].str[:digits].map(index).to_numpy()
     flow = edges["source"].map(share_of_unit).to_numpy() * edges["p_transition"].to_numpy()
     n = len(codes)
-    dense_needed = n <= 1000
-    if not dense_needed:
+    if n > 1000:  # the aggregation below is dense, n x n
         raise DataError("too many occupations for the mobility network (more than 1000)")
     mat = np.zeros((n, n))
     np.add.at(mat, (src, tgt), flow)

@@ -434,6 +434,11 @@ class Displacement:
         factor = self.automation.post_wage_factor
         if factor.shape[0] < p.n:
             factor = np.concatenate([factor, np.ones(p.n - factor.shape[0], np.float32)])
+        # The firm's other posts are only needed when some post's attrition wait ends now.
+        if (p.attrition_until == model.tick).any():
+            alternative = alternative_posts(p.firm, p.jobs_base, model.firms.n)
+        else:
+            alternative = np.full(p.n, -1, dtype=np.int64)
         displaced, redeployed = displacement_kernel(
             w.status,
             w.post,
@@ -450,7 +455,7 @@ class Displacement:
             p.wage_offer,
             p.attrition_until,
             factor,
-            alternative_posts(p.firm, p.jobs_base, model.firms.n),
+            alternative,
             model.cfg.automation.redeploy_share,
             model.cfg.wages.reservation_ratio,
             model.minimum_wage,

@@ -10,12 +10,15 @@ applications, an on-the-job searcher ``A_e``.
 
 - a region: their own, or with probability ``p_other`` another region chosen
   uniformly (a gravity choice replaces this when migration lands);
+- with probability ``p_any`` (``p_apply_any_occupation``) an open application: a
+  vacancy slot drawn uniformly among all open slots of the region, whatever the
+  occupation; otherwise (directed search)
 - an occupation among those with open vacancies in that region (searchers see the
   job boards): their own occupation ``o`` with weight ``p_own``, each neighbour ``o'``
   on the mobility network with weight ``(1 - p_own) P(o -> o')`` (``P`` the network's
   transition weights, self-loop excluded, normalised over neighbours). Occupations
   without an open vacancy get weight 0; if none is open the application is lost;
-- a vacancy: uniformly among the open vacancy slots of that (region, occupation)
+- and a vacancy: uniformly among the open vacancy slots of that (region, occupation)
   cell, so a post with ``v`` vacancies is ``v`` times as likely to be picked.
 
 *Screening.* The application is read with probability ``p_read``; the applicant must
@@ -45,7 +48,7 @@ from sim.state import EMPLOYED, UNEMPLOYED
 if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
-_DRAWS_PER_APPLICATION = 5
+_DRAWS_PER_APPLICATION = 5  # draw indices reserved per application (region, occupation, ...)
 
 
 @njit(cache=True)
@@ -179,7 +182,7 @@ def matching_kernel(
             continue
         n_i = apps_unemployed if searching[i] == 1 else apps_employed
         for a in range(n_i):
-            base = 1 + a * 5
+            base = 1 + a * _DRAWS_PER_APPLICATION
             r = w_region[i]
             if n_regions > 1 and uniform(key, month, i, base) < p_other_region:
                 r = np.int64(uniform(key, month, i, base + 1) * (n_regions - 1))
@@ -238,7 +241,7 @@ def matching_kernel(
                 continue
             app_worker[m] = i
             app_post[m] = p
-            app_key[m] = uniform(key, month, i, 1 + n_i * 5 + a)
+            app_key[m] = uniform(key, month, i, 1 + n_i * _DRAWS_PER_APPLICATION + a)
             m += 1
     order = np.argsort(app_key[:m])
     hired = np.zeros(n, dtype=np.bool_)
