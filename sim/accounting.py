@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.state import EMPLOYED, STATUS_NAMES, Posts, Workers
+from sim.state import EMPLOYED, STATUS_NAMES, UNEMPLOYED, Posts, Workers
 
 N_STATUS = len(STATUS_NAMES)
 
@@ -45,6 +45,38 @@ def aggregate_workers(
             region_wage[region[i]] += pay
             occupation_wage[occupation[i]] += pay
             group_wage[group[i]] += pay
+
+
+@njit(cache=True)
+def track_reemployment(
+    status: np.ndarray,
+    group: np.ndarray,
+    ti_displaced: np.ndarray,
+    weight: np.ndarray,
+    month: int,
+    search_months: np.ndarray,
+    reemployed: np.ndarray,
+    months_to_reemployment: np.ndarray,
+) -> None:
+    """Follow workers displaced by automation until they hold a job again.
+
+    At the end of a month a displaced worker still unemployed adds one month at risk
+    (``search_months``, person-months by group); one who holds a job again adds to
+    ``reemployed`` (persons) and ``months_to_reemployment`` (person-months since the
+    displacement) and is no longer followed. ``reemployed / search_months`` is the
+    monthly re-employment hazard, robust to spells still running at the end.
+    """
+    for i in range(status.shape[0]):
+        t = ti_displaced[i]
+        if t < 0:
+            continue
+        g = group[i]
+        if status[i] == UNEMPLOYED:
+            search_months[g] += weight[i]
+        elif status[i] == EMPLOYED:
+            reemployed[g] += weight[i]
+            months_to_reemployment[g] += weight[i] * (month - t)
+            ti_displaced[i] = -1
 
 
 @njit(cache=True)

@@ -45,6 +45,8 @@ class DemandConfig:
     local_persistence: float = 0.9  # AR(1) coefficient of region x sector log demand
     local_volatility: float = 0.003  # sd of monthly innovation of region x sector log demand
     trend_growth_annual: float = 0.0  # exogenous growth of desired jobs, fraction per year
+    population_elasticity: float = 0.9  # elasticity of a region's desired jobs to its labour
+    # force (local demand; firms follow workers)
 
 
 @dataclass
@@ -68,6 +70,13 @@ class MatchingConfig:
     p_application_considered: float = 0.7  # probability a firm reads an application
     skill_gap_allowed: int = 1  # an applicant may be this many ISCO skill levels below the job
     on_the_job_min_gain: float = 0.03  # wage gain needed to change job, fraction of wage
+    platform_literacy: float = 0.5  # digital literacy needed to search on the public online
+    # job platform (Enbek-like); irregular migrants have no access whatever their literacy
+    platform_applications: int = 2  # extra applications a month for platform users
+    screen_digital: float = 1.5  # fall in the chance to pass screening per unit of digital
+    # literacy below the occupation's need
+    screen_language: float = 2.0  # ... per unit of language proficiency below the need
+    language_need_scale: float = 1.0  # language need = this x interactive task share
 
 
 @dataclass
@@ -161,6 +170,56 @@ class NewJobsConfig:
 
 
 @dataclass
+class MigrationConfig:
+    """Internal migration, foreign labour, kandas and emigration (see sim.mechanisms.migration)."""
+
+    enabled: bool = True  # False: nobody moves, arrives or leaves (closed regions)
+    horizon_months: int = 24  # months over which a worker compares expected income
+    moving_cost_months: float = 4.0  # fixed cost of moving, months of home wage
+    distance_cost_months: float = 2.0  # extra cost per 1,000 km, months of home wage
+    family_cost_months: float = 3.0  # extra cost for workers aged 35 or more (family, housing)
+    taste_scale_months: float = 6.0  # scale of the logistic personal shock, months of wage
+    consider_rate: float = 0.05  # monthly chance an unemployed worker considers a move
+    distance_decay: float = 1.0  # gravity: destinations considered in proportion to
+    # population / distance ** decay
+    displaced_consider_factor: float = 1.5  # workers displaced by automation consider moving
+    # this many times as often
+    relocation_subsidy: float = 0.0  # one-off grant to an unemployed mover, KZT
+    calibrate: bool = True  # fit destination amenities to the data's net migration at
+    # month 0 (False: amenities 0)
+    foreign_quota_annual: float = 293300.0  # regular foreign labour permits per year,
+    # persons (2024: 271,300 household-work + 22,000 employer permits)
+    foreign_stay_months: float = 12.0  # mean stay of an employed foreign migrant, months
+    foreign_return_unemployed_factor: float = 4.0  # unemployed migrants return this much faster
+    permit_loss_on_job_loss: float = 0.5  # chance a foreign migrant's permit lapses with
+    # the job it is tied to (they stay, irregular)
+    foreign_wage_elasticity: float = 1.0  # inflow elasticity to the wage relative to origin
+    foreign_irregular_share: float = 0.3  # share of foreign inflow without a permit
+    quota_spillover: float = 0.5  # share of the inflow refused by the quota that comes anyway,
+    # irregularly
+    foreign_prearranged_job: float = 0.8  # chance an arriving migrant has a job lined up
+    foreign_pool_factor: float = 1.0  # migrants abroad who may come, x initial foreign stock
+    kandas_arrivals_annual: float = 16805.0  # kandas granted status per year, persons (2025)
+    kandas_labour_force_share: float = 0.51  # working age 0.62 x participation 0.82
+    emigration_rate_annual: float = 0.0012  # residents of the labour force emigrating a year
+    emigration_unemployed_factor: float = 3.0  # long-term unemployed emigrate this much more
+    emigration_income_elasticity: float = 1.0  # emigration vs regional expected income
+
+
+@dataclass
+class InclusionConfig:
+    """Programmes for migrants: digital inclusion, recognition of prior learning, status."""
+
+    digital_inclusion_rate: float = 0.0  # monthly share of eligible migrants enrolled in a
+    # digital-skills and language course (lever; 0 = no programme)
+    digital_literacy_gain: float = 0.25  # digital literacy gained on a course, 0-1 scale
+    language_gain: float = 0.15  # language proficiency gained on a course, 0-1 scale
+    recognition_rate: float = 0.0  # monthly chance a migrant's foreign qualification is
+    # recognised (lever; 0 = no recognition of prior learning)
+    regularisation_rate: float = 0.0  # monthly chance an irregular migrant is regularised
+
+
+@dataclass
 class ScheduledChange:
     """A parameter that takes a new value from a given month (policy timing)."""
 
@@ -193,6 +252,8 @@ class LabsimConfig:
     wages: WagesConfig = field(default_factory=WagesConfig)
     automation: AutomationConfig = field(default_factory=AutomationConfig)
     new_jobs: NewJobsConfig = field(default_factory=NewJobsConfig)
+    migration: MigrationConfig = field(default_factory=MigrationConfig)
+    inclusion: InclusionConfig = field(default_factory=InclusionConfig)
     schedule: list[ScheduledChange] = field(default_factory=list)
     output: OutputConfig = field(default_factory=OutputConfig)
 
@@ -219,6 +280,7 @@ _RANGES: list[tuple[str, float, float, bool, bool]] = [
     ("demand.local_persistence", 0.0, 1.0, True, False),
     ("demand.local_volatility", 0.0, 0.2, True, True),
     ("demand.trend_growth_annual", -0.5, 0.5, True, True),
+    ("demand.population_elasticity", 0.0, 2.0, True, True),
     ("separations.p_quit_to_unemployment", 0.0, 1.0, True, True),
     ("separations.layoff_speed", 0.0, 1.0, True, True),
     ("matching.applications_per_month", 0, 100, True, True),
@@ -230,6 +292,11 @@ _RANGES: list[tuple[str, float, float, bool, bool]] = [
     ("matching.p_application_considered", 0.0, 1.0, True, True),
     ("matching.skill_gap_allowed", 0, 3, True, True),
     ("matching.on_the_job_min_gain", 0.0, 10.0, True, True),
+    ("matching.platform_literacy", 0.0, 1.0, True, True),
+    ("matching.platform_applications", 0, 100, True, True),
+    ("matching.screen_digital", 0.0, 100.0, True, True),
+    ("matching.screen_language", 0.0, 100.0, True, True),
+    ("matching.language_need_scale", 0.0, 1.0, True, True),
     ("wages.minimum_wage", 0.0, 1e8, True, True),
     ("wages.wage_flexibility", 0.0, 1.0, True, True),
     ("wages.max_monthly_change", 0.0, 1.0, True, True),
@@ -256,6 +323,34 @@ _RANGES: list[tuple[str, float, float, bool, bool]] = [
     ("automation.augmentation_wage_gain", 0.0, 5.0, True, True),
     ("new_jobs.productivity_elasticity", 0.0, 10.0, True, True),
     ("new_jobs.sector_trend_scale", -5.0, 5.0, True, True),
+    ("migration.horizon_months", 1, 600, True, True),
+    ("migration.moving_cost_months", 0.0, 600.0, True, True),
+    ("migration.distance_cost_months", 0.0, 600.0, True, True),
+    ("migration.family_cost_months", 0.0, 600.0, True, True),
+    ("migration.taste_scale_months", 0.0, 600.0, True, True),
+    ("migration.consider_rate", 0.0, 1.0, True, True),
+    ("migration.distance_decay", 0.0, 5.0, True, True),
+    ("migration.displaced_consider_factor", 0.0, 100.0, True, True),
+    ("migration.relocation_subsidy", 0.0, 1e8, True, True),
+    ("migration.foreign_quota_annual", 0.0, 1e8, True, True),
+    ("migration.foreign_stay_months", 1.0, 600.0, True, True),
+    ("migration.foreign_return_unemployed_factor", 0.0, 100.0, True, True),
+    ("migration.permit_loss_on_job_loss", 0.0, 1.0, True, True),
+    ("migration.foreign_wage_elasticity", 0.0, 10.0, True, True),
+    ("migration.foreign_irregular_share", 0.0, 1.0, True, False),
+    ("migration.quota_spillover", 0.0, 1.0, True, True),
+    ("migration.foreign_prearranged_job", 0.0, 1.0, True, True),
+    ("migration.foreign_pool_factor", 0.0, 10.0, True, True),
+    ("migration.kandas_arrivals_annual", 0.0, 1e7, True, True),
+    ("migration.kandas_labour_force_share", 0.0, 1.0, True, True),
+    ("migration.emigration_rate_annual", 0.0, 0.5, True, True),
+    ("migration.emigration_unemployed_factor", 0.0, 100.0, True, True),
+    ("migration.emigration_income_elasticity", 0.0, 10.0, True, True),
+    ("inclusion.digital_inclusion_rate", 0.0, 1.0, True, True),
+    ("inclusion.digital_literacy_gain", 0.0, 1.0, True, True),
+    ("inclusion.language_gain", 0.0, 1.0, True, True),
+    ("inclusion.recognition_rate", 0.0, 1.0, True, True),
+    ("inclusion.regularisation_rate", 0.0, 1.0, True, True),
 ]
 TECHNOLOGIES = ("robots", "software", "genai")
 for _tech in TECHNOLOGIES:

@@ -12,10 +12,13 @@ A month (one :meth:`LabourMarketModel.step`) runs, in order:
    layoff; augmentation wage gains;
 6. ``Separations`` -- quits, then layoffs where posts want fewer jobs;
 7. ``Matching`` -- unemployed and on-the-job searchers apply; posts hire;
-8. ``Wages`` -- wages follow tightness; the minimum wage floors them;
-9. accounting -- months in status advance, the accounts are checked, data collected.
-
-Reskilling and migration (after matching) plug into the same list.
+8. ``Migration`` -- moves between regions, foreign migrants return and arrive, kandas
+   arrive, residents emigrate (from month 1; the burn-in only measures flows);
+9. ``Inclusion`` -- digital-inclusion courses, recognition of prior learning and
+   regularisation of migrants;
+10. ``Wages`` -- wages follow tightness; the minimum wage floors them;
+11. accounting -- months in status advance, displaced workers are followed until
+    re-employed, the accounts are checked, data collected.
 """
 
 from __future__ import annotations
@@ -29,18 +32,21 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.accounting import N_STATUS, aggregate_workers, check_accounts
+from sim.accounting import N_STATUS, aggregate_workers, check_accounts, track_reemployment
 from sim.config import TECHNOLOGIES, LabsimConfig, to_config
 from sim.data import GROUPS, Dataset, load_dataset
 from sim.mechanisms.automation import Automation, Displacement, technology_costs
 from sim.mechanisms.demand import Demand
+from sim.mechanisms.inclusion import Inclusion
 from sim.mechanisms.matching import Matching
+from sim.mechanisms.migration import Migration
 from sim.mechanisms.new_jobs import NewJobs
 from sim.mechanisms.separations import Separations
 from sim.mechanisms.wages import Wages, apply_minimum_wage, calibrate_wage_level
 from sim.state import (
     EMPLOYED,
     IN_TRAINING,
+    IRREGULAR,
     STATUS_NAMES,
     UNEMPLOYED,
     generate_population,
@@ -68,8 +74,19 @@ NATIONAL_COLUMNS = (
     "automation_share",
     "mean_wage",
     "internal_moves",
+    "migration_moves",
     "immigrants",
+    "foreign_arrivals",
+    "irregular_arrivals",
+    "kandas_arrivals",
+    "returns",
     "emigrants",
+    "foreign_migrants",
+    "irregular_migrants",
+    "relocation_subsidy_kzt",
+    "digital_courses",
+    "recognitions",
+    "regularisations",
     "hires_from_unemployment",
     "job_to_job",
     "occupation_changes",
@@ -81,8 +98,19 @@ _FLOWS = (
     "displaced",
     "redeployed",
     "internal_moves",
+    "migration_moves",
     "immigrants",
+    "foreign_arrivals",
+    "irregular_arrivals",
+    "kandas_arrivals",
+    "returns",
     "emigrants",
+    "foreign_migrants",
+    "irregular_migrants",
+    "relocation_subsidy_kzt",
+    "digital_courses",
+    "recognitions",
+    "regularisations",
     "hires_from_unemployment",
     "job_to_job",
     "occupation_changes",
@@ -130,13 +158,17 @@ class LabourMarketModel(mesa.Model):
         self.flows: dict[str, float] = {}
         automation = Automation(self)
         self.new_jobs = NewJobs(self, automation)
+        matching = Matching(self)
+        self.migration = Migration(self, matching)
         self.mechanisms = [
             automation,
             self.new_jobs,
             Demand(self, self.new_jobs),
             Displacement(self, automation),
             Separations(self),
-            Matching(self),
+            matching,
+            self.migration,
+            Inclusion(self),
             Wages(self),
         ]
         self._views: list[mesa.Agent] = []
@@ -151,6 +183,21 @@ class LabourMarketModel(mesa.Model):
         self.occupation_vacancies = np.zeros((horizon + 1, n_occ))
         self.group_status = np.zeros((horizon + 1, n_grp, N_STATUS))
         self.group_wage = np.zeros((horizon + 1, n_grp))
+        # Cumulative by group (persons; search and re-employment months person-months).
+        self.group_flows = {
+            name: np.zeros((horizon + 1, n_grp))
+            for name in (
+                "displaced_cum",
+                "reemployed_cum",
+                "displaced_search_months_cum",
+                "months_to_reemployment_cum",
+                "arrivals_cum",
+                "departures_cum",
+            )
+        }
+        self._group_running = {name: np.zeros(n_grp) for name in self.group_flows}
+        # Moves between regions per simulation year (months 1-12 = year 1), persons.
+        self.moves_od = np.zeros((max(1, -(-horizon // 12)), n_reg, n_reg))
         n_tech = len(TECHNOLOGIES)
         self.region_automation = np.zeros((horizon + 1, n_reg))  # automated job-equivalents
         self.region_jobs_initial = np.ones(n_reg)
@@ -218,6 +265,18 @@ class LabourMarketModel(mesa.Model):
         for mechanism in self.mechanisms:
             mechanism.step(self)
         self.workers.months_in_status += 1
+        if not self.burning_in:
+            run = self._group_running
+            track_reemployment(
+                self.workers.status,
+                self.workers.group,
+                self.workers.ti_displaced,
+                self.workers.weight,
+                self.month,
+                run["displaced_search_months_cum"],
+                run["reemployed_cum"],
+                run["months_to_reemployment_cum"],
+            )
         check_accounts(self.workers, self.posts, self.n_agents)
 
     def run_model(self) -> None:
@@ -290,6 +349,24 @@ class LabourMarketModel(mesa.Model):
         for source in ("reinstatement", "productivity", "trend"):
             row[f"new_jobs_{source}_cum"] = self.new_jobs.cumulative[source]
         row["new_jobs_cum"] = sum(self.new_jobs.cumulative.values())
+        run = self._group_running
+        for name, source in (
+            ("displaced_cum", "displaced_by_group"),
+            ("arrivals_cum", "arrivals_by_group"),
+            ("departures_cum", "departures_by_group"),
+        ):
+            value = self.flows.get(source)
+            if value is not None:
+                run[name] += value * (1.0 if name == "displaced_cum" else weight)
+        for name, values in run.items():
+            self.group_flows[name][t] = values
+        moves = self.flows.get("moves_od")
+        if moves is not None and t > 0:
+            self.moves_od[(t - 1) // 12] += moves * weight
+        foreign = self.group_status[t, GROUPS.index("foreign_migrant")]
+        row["foreign_migrants"] = foreign[EMPLOYED] + foreign[UNEMPLOYED] + foreign[IN_TRAINING]
+        irregular = (w.legal_status == IRREGULAR) & (w.status <= IN_TRAINING)
+        row["irregular_migrants"] = float(np.count_nonzero(irregular)) * weight
         self.region_displaced[t] = (
             self.region_displaced[t - 1] if t > 0 else 0.0
         ) + self._region_flow("displaced_by_region")

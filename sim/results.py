@@ -15,7 +15,7 @@ from sim.mechanisms.automation import substitution
 from sim.model import LabourMarketModel
 from sim.state import EMPLOYED, IN_TRAINING, UNEMPLOYED
 
-TABLE_NAMES = ("national", "regions", "occupations", "groups", "risk", "technologies")
+TABLE_NAMES = ("national", "regions", "occupations", "groups", "risk", "technologies", "flows")
 
 REQUIRED_COLUMNS = {
     "national": [
@@ -67,7 +67,13 @@ REQUIRED_COLUMNS = {
         "in_training",
         "reskilled_cum",
         "mean_wage",
+        "displaced_cum",
+        "reemployed_cum",
+        "displaced_search_months_cum",
+        "arrivals_cum",
+        "departures_cum",
     ],
+    "flows": ["year", "origin", "destination", "persons"],
     "risk": ["region", "occupation", "sector", "jobs", "jobs_at_risk", "genai_replaceable"],
     "technologies": [
         "month",
@@ -171,6 +177,7 @@ def build_tables(model: LabourMarketModel, risk: pd.DataFrame) -> dict[str, pd.D
             "unemployment_rate": _rate(grp["unemployed"], grp["labour_force"]),
             "reskilled_cum": 0.0,
             "mean_wage": grp["mean_wage"],
+            **{name: values[:t].reshape(-1) for name, values in model.group_flows.items()},
         }
     )
     return {
@@ -180,7 +187,29 @@ def build_tables(model: LabourMarketModel, risk: pd.DataFrame) -> dict[str, pd.D
         "groups": groups,
         "risk": risk,
         "technologies": technology_table(model),
+        "flows": flows_table(model),
     }
+
+
+def flows_table(model: LabourMarketModel) -> pd.DataFrame:
+    """Moves between regions by simulation year (months 1-12 = year 1), persons.
+
+    One row per year x origin x destination (origin != destination) for every year
+    simulated so far, moves by migration and by hires in another region together.
+    """
+    data = model.data
+    n_years = -(-model.month // 12)
+    n_reg = data.n_regions
+    origin, destination = np.nonzero(~np.eye(n_reg, dtype=bool))
+    names = np.asarray(data.region_names)
+    return pd.DataFrame(
+        {
+            "year": np.repeat(np.arange(1, n_years + 1), len(origin)).astype(np.int32),
+            "origin": pd.Categorical(np.tile(names[origin], n_years), categories=names),
+            "destination": pd.Categorical(np.tile(names[destination], n_years), categories=names),
+            "persons": model.moves_od[:n_years, origin, destination].reshape(-1),
+        }
+    )
 
 
 def technology_table(model: LabourMarketModel) -> pd.DataFrame:

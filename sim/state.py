@@ -29,7 +29,15 @@ UNEMPLOYED = 1
 IN_TRAINING = 2
 OUT_OF_LABOUR_FORCE = 3
 EMIGRATED = 4
-STATUS_NAMES = ("employed", "unemployed", "in_training", "out_of_labour_force", "emigrated")
+ABROAD = 5  # a foreign migrant or kanda who has not (yet, or again) come to Kazakhstan
+STATUS_NAMES = (
+    "employed",
+    "unemployed",
+    "in_training",
+    "out_of_labour_force",
+    "emigrated",
+    "abroad",
+)
 
 N_TECHNOLOGIES = len(TECHNOLOGIES)
 
@@ -37,9 +45,7 @@ N_TECHNOLOGIES = len(TECHNOLOGIES)
 REGULAR = 0
 IRREGULAR = 1
 
-# Sectors where foreign labour migrants concentrate (IOM-expert article; permits by
-# sector in kz_labour_market_facts.csv): construction, agriculture, trade, transport.
-_MIGRANT_SECTORS = {"F": 3.0, "A": 2.0, "G": 2.0, "H+J": 2.0}
+NO_ORIGIN = -1  # origin code of workers who are not foreign migrants
 
 
 @dataclass
@@ -52,13 +58,17 @@ class Workers:
     region: np.ndarray  # int8, index into Dataset.region_ids
     occupation: np.ndarray  # int16, current or last occupation
     sector: np.ndarray  # int8, current or last sector
-    skill: np.ndarray  # int8, ISCO skill level 1-4 of the worker
+    skill: np.ndarray  # int8, ISCO skill level 1-4 of the worker (real)
+    skill_recognised: np.ndarray  # int8, skill level employers see: one below ``skill``
+    # for migrants whose foreign qualification is not recognised
     digital_literacy: np.ndarray  # float32, 0-1
     language: np.ndarray  # float32, proficiency in Kazakh/Russian, 0-1
     age: np.ndarray  # int8, years
     group: np.ndarray  # int8, index into GROUPS
     legal_status: np.ndarray  # int8, REGULAR / IRREGULAR
-    status: np.ndarray  # int8, EMPLOYED ... EMIGRATED
+    origin: np.ndarray  # int8, index into Dataset.foreign_origins (NO_ORIGIN if not foreign)
+    digital_course: np.ndarray  # bool, has taken a digital-inclusion course
+    status: np.ndarray  # int8, EMPLOYED ... ABROAD
     post: np.ndarray  # int32, post held (-1 when not employed)
     wage: np.ndarray  # float32, current wage if employed, else last wage
     productivity: np.ndarray  # float32, individual wage factor (mean 1)
@@ -106,6 +116,7 @@ class Posts:
     automated_share: np.ndarray  # float32, share of the post's jobs automated away
     adopted: np.ndarray  # int32 [post, technology], tick of adoption (-1 not adopted)
     attrition_until: np.ndarray  # int32, tick until which cuts wait for quits (-1 none)
+    informal: np.ndarray  # bool, jobs without a contract (the only ones irregular migrants get)
 
     @property
     def n(self) -> int:
@@ -121,7 +132,7 @@ class Posts:
         wage_offer: np.ndarray,
         rounding_draw: np.ndarray,
     ) -> None:
-        """Add new, empty posts (new occupations in existing firms)."""
+        """Add new, empty, formal posts (new occupations in existing firms)."""
         k = len(firm)
         n_tech = self.adopted.shape[1]
         add = {
@@ -138,6 +149,7 @@ class Posts:
             "automated_share": np.zeros(k, np.float32),
             "adopted": np.full((k, n_tech), -1, np.int32),
             "attrition_until": np.full(k, -1, np.int32),
+            "informal": np.zeros(k, np.bool_),
         }
         for name, values in add.items():
             setattr(self, name, np.concatenate([getattr(self, name), values]))
@@ -237,7 +249,6 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     scale = cfg.scale
     n_reg, n_sec, n_occ = data.n_regions, data.n_sectors, data.n_occupations
     occ_major = data.occupation_major.astype(np.int64)
-    sector_of = {s: i for i, s in enumerate(data.sectors)}
 
     # Unit groups within each major group: cumulative tables for searchsorted draws.
     occ_by_major = [np.flatnonzero(occ_major == m + 1) for m in range(9)]
@@ -352,6 +363,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         automated_share=np.zeros(n_posts, dtype=np.float32),
         adopted=np.full((n_posts, N_TECHNOLOGIES), -1, dtype=np.int32),
         attrition_until=np.full(n_posts, -1, dtype=np.int32),
+        informal=np.zeros(n_posts, dtype=np.bool_),
     )
     posts.jobs_desired[:] = np.floor(posts.jobs_base + posts.rounding_draw).astype(np.int32)
 
@@ -392,44 +404,17 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         np.int8
     )
 
-    # ---- groups: migrant stocks by region, foreign migrants tilted to their sectors ---
-    group = np.zeros(n, dtype=np.int8)
-    sector_tilt = np.ones(n_sec)
-    for code, w in _MIGRANT_SECTORS.items():
-        if code in sector_of:
-            sector_tilt[sector_of[code]] = w
-    u_group = rng.random(n)
-    labour_force_agents = np.bincount(region, minlength=n_reg).astype(float)
-    lf_persons = data.region_employed / (1 - u)
-    share = data.migrant_stocks / lf_persons[:, None]  # [r, g] share of labour force
-    tilt = sector_tilt[sector]
-    mean_tilt = np.bincount(region, weights=tilt, minlength=n_reg) / np.maximum(
-        labour_force_agents, 1
-    )
-    p_foreign = share[region, GROUPS.index("foreign_migrant")] * tilt / mean_tilt[region]
-    p_internal = share[region, GROUPS.index("internal_migrant")]
-    p_kandas = share[region, GROUPS.index("kandas")]
-    group[u_group < p_foreign] = GROUPS.index("foreign_migrant")
-    c1 = p_foreign + p_internal
-    group[(u_group >= p_foreign) & (u_group < c1)] = GROUPS.index("internal_migrant")
-    group[(u_group >= c1) & (u_group < c1 + p_kandas)] = GROUPS.index("kandas")
+    # ---- groups: migrant stocks by region, each group tilted to its sectors ----------
+    group = _draw_groups(data, region, sector, rng)
+    # Informal posts: by the sector's informal share; a post holding an irregular
+    # migrant is informal whatever its draw (they cannot be hired formally).
+    informal = rng.random(n_posts) < data.sector_informal_share[post_sector]
+    posts.informal = informal
 
     # ---- personal attributes -----------------------------------------------------------
-    skill = data.occupation_skill[occupation].astype(np.int8)
-    is_foreign = group == GROUPS.index("foreign_migrant")
-    is_kandas = group == GROUPS.index("kandas")
-    # Digital literacy: the region's BNS level, higher with skill level (estimate).
-    dl_mean = np.clip(data.region_digital_literacy[region] + 0.05 * (skill - 2.5), 0.05, 0.98)
-    dl_mean = np.where(is_foreign, dl_mean * 0.7, dl_mean)
-    conc = 8.0
-    digital = rng.beta(dl_mean * conc, (1 - dl_mean) * conc)
-    lang_mean = np.where(is_foreign, 0.55, np.where(is_kandas, 0.7, 0.95))
-    language = rng.beta(lang_mean * conc, (1 - lang_mean) * conc)
-    # Working age 16-62 (men) / 16-58 (women): uniform over 16-62, the data's only margin.
-    age = rng.integers(16, 63, n).astype(np.int8)
-    # Share of foreign labour migrants without a valid permit: not published (estimate).
-    legal = np.where(is_foreign & (rng.random(n) < 0.3), IRREGULAR, REGULAR).astype(np.int8)
-
+    attrs = _draw_attributes(data, region, occupation, group, rng)
+    is_irregular_employed = attrs["legal_status"][:n_emp] == IRREGULAR
+    posts.informal[emp_post[is_irregular_employed]] = True
     wage_all = np.concatenate([wage, un_wage]).astype(np.float32)
     months = np.concatenate([rng.geometric(1 / 60.0, n_emp) - 1, un_months]).astype(np.int16)
     reservation = np.where(
@@ -447,12 +432,8 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         region=region.astype(np.int8),
         occupation=occupation.astype(np.int16),
         sector=sector.astype(np.int8),
-        skill=skill,
-        digital_literacy=digital.astype(np.float32),
-        language=language.astype(np.float32),
-        age=age,
         group=group,
-        legal_status=legal,
+        **attrs,
         status=status,
         post=np.concatenate([emp_post, np.full(len(un_region), -1)]).astype(np.int32),
         wage=wage_all,
@@ -462,4 +443,155 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         weight=np.full(n, 1.0 / scale, dtype=np.float32),
         ti_displaced=np.full(n, -1, dtype=np.int16),
     )
-    return workers, firms, posts
+    return _with_migrant_pool(workers, data, cfg, rng), firms, posts
+
+
+def _draw_groups(
+    data: Dataset, region: np.ndarray, sector: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Worker groups: each region's migrant stocks, placed in their groups' sectors.
+
+    The chance a worker of region ``r`` and sector ``s`` belongs to migrant group ``g``
+    is the group's share of the region's labour force times its sector tilt
+    ``T[g, s]`` divided by the region's mean tilt, so regional stocks are kept while
+    foreign migrants lean to construction, agriculture, trade and transport.
+    """
+    n_reg = data.n_regions
+    u = data.region_unemployment_rate
+    agents = np.maximum(np.bincount(region, minlength=n_reg).astype(float), 1.0)
+    lf_persons = data.region_employed / (1 - u)
+    group = np.zeros(len(region), dtype=np.int8)
+    u_group = rng.random(len(region))
+    lower = np.zeros(len(region))
+    for g in range(1, len(GROUPS)):
+        tilt = data.group_sector_tilt[g][sector]
+        mean_tilt = np.bincount(region, weights=tilt, minlength=n_reg) / agents
+        p = data.migrant_stocks[region, g] / lf_persons[region] * tilt / mean_tilt[region]
+        group[(u_group >= lower) & (u_group < lower + p)] = g
+        lower = lower + p
+    return group
+
+
+def _draw_attributes(
+    data: Dataset,
+    region: np.ndarray,
+    occupation: np.ndarray,
+    group: np.ndarray,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """Skill, digital literacy, language, age, legal status and origin of workers.
+
+    - Foreign migrants draw an origin country by its share of the foreign stock.
+    - A share of foreign migrants and kandas (``group_foreign_qualification_share``)
+      hold a qualification employers do not recognise: their real skill level is one
+      above their occupation's, the level employers see is the occupation's.
+    - Digital literacy is beta-distributed around the region's BNS level (higher with
+      skill), times the group's and the origin's factor; language proficiency around
+      the group's (foreign migrants: the origin's) mean.
+    - A share ``group_irregular_share`` of each group has no valid permit.
+    """
+    n = len(region)
+    foreign = GROUPS.index("foreign_migrant")
+    is_foreign = group == foreign
+    origin = np.full(n, NO_ORIGIN, dtype=np.int8)
+    n_foreign = int(is_foreign.sum())
+    if n_foreign:
+        cdf = np.cumsum(data.origin_stock_share)
+        k = np.searchsorted(cdf / cdf[-1], rng.random(n_foreign), side="right")
+        origin[is_foreign] = np.minimum(k, len(cdf) - 1)
+    occ_skill = data.occupation_skill[occupation].astype(np.int8)
+    unrecognised = (rng.random(n) < data.group_foreign_qualification_share[group]) & (occ_skill < 4)
+    skill = (occ_skill + unrecognised).astype(np.int8)
+    dl_factor = data.group_digital_factor[group] * np.where(
+        is_foreign, data.origin_digital_factor[np.maximum(origin, 0)], 1.0
+    )
+    dl_mean = np.clip(
+        (data.region_digital_literacy[region] + 0.05 * (skill - 2.5)) * dl_factor, 0.05, 0.98
+    )
+    conc = 8.0
+    digital = rng.beta(dl_mean * conc, (1 - dl_mean) * conc)
+    lang_mean = np.where(
+        is_foreign,
+        data.origin_language[np.maximum(origin, 0)],
+        data.group_language_mean[group],
+    )
+    lang_mean = np.clip(lang_mean, 0.05, 0.98)
+    language = rng.beta(lang_mean * conc, (1 - lang_mean) * conc)
+    # Working age 16-62 (men) / 16-58 (women): uniform over 16-62, the data's only margin.
+    age = rng.integers(16, 63, n).astype(np.int8)
+    irregular = rng.random(n) < data.group_irregular_share[group]
+    return {
+        "skill": skill,
+        "skill_recognised": occ_skill,
+        "digital_literacy": digital.astype(np.float32),
+        "language": language.astype(np.float32),
+        "age": age,
+        "legal_status": np.where(irregular, IRREGULAR, REGULAR).astype(np.int8),
+        "origin": origin,
+        "digital_course": np.zeros(n, dtype=np.bool_),
+    }
+
+
+def _with_migrant_pool(
+    workers: Workers, data: Dataset, cfg: LabsimConfig, rng: np.random.Generator
+) -> Workers:
+    """Append the migrants abroad who may come during the run (status ``ABROAD``).
+
+    - Foreign pool: ``migration.foreign_pool_factor`` x the initial foreign stock,
+      each a copy of a random member of the stock (region, occupation, sector, last
+      wage, productivity) with newly drawn personal attributes. Returning migrants
+      join it again, so circular migration never exhausts it in a steady state.
+    - Kandas pool: 1.25 x the kandas expected over the horizon, settling by the
+      regions' settlement shares, with the occupation of a random worker of the region.
+
+    Drawn after everything else, so the resident population does not depend on it.
+    """
+    mig = cfg.migration
+    foreign = GROUPS.index("foreign_migrant")
+    kandas = GROUPS.index("kandas")
+    stock = np.flatnonzero(workers.group == foreign)
+    n_foreign = int(round(len(stock) * mig.foreign_pool_factor)) if len(stock) else 0
+    template_f = stock[rng.integers(0, len(stock), n_foreign)] if n_foreign else stock[:0]
+    expected_kandas = (
+        mig.kandas_arrivals_annual * mig.kandas_labour_force_share * cfg.horizon_months / 12
+    )
+    n_kandas = int(np.ceil(1.25 * expected_kandas * cfg.scale)) if expected_kandas > 0 else 0
+    cdf = np.cumsum(data.kandas_settlement_share)
+    settle = np.minimum(
+        np.searchsorted(cdf / cdf[-1], rng.random(n_kandas), side="right"), data.n_regions - 1
+    )
+    by_region = np.argsort(workers.region[: workers.n], kind="stable")
+    region_ptr = np.searchsorted(workers.region[by_region], np.arange(data.n_regions + 1))
+    lo, hi = region_ptr[settle], region_ptr[settle + 1]
+    template_k = by_region[lo + (rng.random(n_kandas) * np.maximum(hi - lo, 1)).astype(np.int64)]
+    template = np.concatenate([template_f, template_k]).astype(np.int64)
+    n_new = len(template)
+    if n_new == 0:
+        return workers
+    group = np.concatenate([np.full(n_foreign, foreign), np.full(n_kandas, kandas)]).astype(np.int8)
+    region = workers.region[template]
+    occupation = workers.occupation[template]
+    attrs = _draw_attributes(data, region, occupation, group, rng)
+    new = {
+        "region": region,
+        "occupation": occupation,
+        "sector": workers.sector[template],
+        "group": group,
+        **attrs,
+        "status": np.full(n_new, ABROAD, dtype=np.int8),
+        "post": np.full(n_new, -1, dtype=np.int32),
+        "wage": workers.wage[template],
+        "productivity": workers.productivity[template],
+        "months_in_status": np.zeros(n_new, dtype=np.int16),
+        "reservation_wage": np.zeros(n_new, dtype=np.float32),
+        "weight": np.full(n_new, 1.0 / cfg.scale, dtype=np.float32),
+        "ti_displaced": np.full(n_new, -1, dtype=np.int16),
+    }
+    return Workers(
+        **{
+            f.name: np.concatenate(
+                [getattr(workers, f.name), new[f.name].astype(getattr(workers, f.name).dtype)]
+            )
+            for f in fields(Workers)
+        }
+    )

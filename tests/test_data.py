@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.data import DEFAULT_DIR, DataError, load_dataset
+from sim.data import DEFAULT_DIR, GROUPS, DataError, load_dataset
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,80 @@ def test_coarser_occupation_levels(level, n):
     np.testing.assert_allclose(per_major[1:], 1.0, atol=1e-9)
     sums = np.add.reduceat(d.mobility_weight, d.mobility_indptr[:-1])
     np.testing.assert_allclose(sums, 1.0, atol=1e-9)
+    assert d.occupation_interactive_share.shape == (d.n_occupations,)
+    assert ((d.occupation_interactive_share >= 0) & (d.occupation_interactive_share <= 1)).all()
+
+
+def test_group_and_migration_fields_have_the_right_shapes(data):
+    r, s, g = data.n_regions, data.n_sectors, len(GROUPS)
+    for name in (
+        "region_lat",
+        "region_lon",
+        "region_arrivals_annual",
+        "region_departures_annual",
+        "region_labour_force",
+        "kandas_settlement_share",
+    ):
+        arr = getattr(data, name)
+        assert arr.shape == (r,) and arr.dtype == np.float64, name
+    assert data.region_distance_km.shape == (r, r)
+    assert data.sector_informal_share.shape == (s,)
+    assert data.occupation_interactive_share.shape == (data.n_occupations,)
+    assert data.foreign_origins == [
+        "Uzbekistan",
+        "Kyrgyzstan",
+        "Tajikistan",
+        "Russia",
+        "China",
+        "other",
+    ]
+    for name in ("origin_stock_share", "origin_wage", "origin_language", "origin_digital_factor"):
+        assert getattr(data, name).shape == (len(data.foreign_origins),), name
+    for name in (
+        "group_digital_factor",
+        "group_language_mean",
+        "group_irregular_share",
+        "group_foreign_qualification_share",
+    ):
+        assert getattr(data, name).shape == (g,), name
+    assert data.group_sector_tilt.shape == (g, s)
+    # Annual flows are a third of the 2022-2024 totals; the system is closed.
+    assert data.region_arrivals_annual.sum() == pytest.approx(data.region_departures_annual.sum())
+    assert data.region_labour_force.sum() == pytest.approx(9.2e6 / (1 - 0.046), rel=1e-6)
+
+
+def test_group_and_migration_shares_sum_to_one(data):
+    assert data.origin_stock_share.sum() == pytest.approx(1.0, abs=1e-9)
+    assert data.kandas_settlement_share.sum() == pytest.approx(1.0, abs=1e-9)
+    assert (data.kandas_settlement_share > 0).all()
+    mean_informal = np.dot(data.sector_informal_share, _sector_shares())
+    assert mean_informal == pytest.approx(data.targets["informal_share"], abs=1e-6)
+
+
+def _sector_shares():
+    return pd.read_csv(DEFAULT_DIR / "sectors.csv")["employment_share"].to_numpy()
+
+
+def test_region_distances(data):
+    d = data.region_distance_km
+    np.testing.assert_array_equal(d, d.T)
+    np.testing.assert_array_equal(np.diag(d), 0.0)
+    off = d[~np.eye(data.n_regions, dtype=bool)]
+    assert (off > 0).all()
+    i = {r: k for k, r in enumerate(data.region_ids)}
+    assert 950 < d[i["KZ-75"], i["KZ-71"]] < 1000  # Almaty city - Astana
+
+
+def test_group_sector_tilts(data):
+    tilt = data.group_sector_tilt
+    native, internal = GROUPS.index("native"), GROUPS.index("internal_migrant")
+    foreign, kandas = GROUPS.index("foreign_migrant"), GROUPS.index("kandas")
+    np.testing.assert_array_equal(tilt[native], 1.0)
+    np.testing.assert_array_equal(tilt[internal], 1.0)
+    construction = data.sectors.index("F")
+    assert tilt[foreign, construction] > 1
+    assert ((tilt[foreign] >= 0.5) & (tilt[foreign] <= 4.0)).all()
+    assert tilt[kandas, data.sectors.index("A")] > 1
 
 
 def _copy_default(tmp_path):
@@ -67,6 +141,15 @@ def test_shares_that_do_not_sum_to_one_are_rejected(tmp_path):
     sectors.loc[0, "employment_share"] += 0.05
     sectors.to_csv(d / "sectors.csv", index=False)
     with pytest.raises(DataError, match="must sum to 1"):
+        load_dataset(d)
+
+
+def test_foreign_origin_shares_that_do_not_sum_to_one_are_rejected(tmp_path):
+    d = _copy_default(tmp_path)
+    origins = pd.read_csv(d / "foreign_origins.csv")
+    origins.loc[0, "stock_share"] -= 0.1
+    origins.to_csv(d / "foreign_origins.csv", index=False)
+    with pytest.raises(DataError, match=r"foreign_origins\.csv.*stock_share.*must sum to 1"):
         load_dataset(d)
 
 

@@ -88,3 +88,31 @@ def test_mobility_rows(built: Path) -> None:
     assert np.allclose(sums, 1.0, atol=1e-9)
     assert (edges.groupby("source")["is_self"].sum() == 1).all()
     assert (edges[edges["is_self"] == 0].groupby("source").size() <= 10).all()
+
+
+def test_group_and_migration_tables(built: Path) -> None:
+    origins = pd.read_csv(built / "foreign_origins.csv")
+    assert list(origins["origin"]) == [
+        "Uzbekistan",
+        "Kyrgyzstan",
+        "Tajikistan",
+        "Russia",
+        "China",
+        "other",
+    ]
+    assert origins["stock_share"].sum() == pytest.approx(1.0, abs=1e-12)
+    groups = pd.read_csv(built / "group_attributes.csv").set_index("group")
+    assert list(groups.index) == ["native", "internal_migrant", "foreign_migrant", "kandas"]
+    assert groups.loc["kandas", "foreign_qualification_share"] == pytest.approx(0.517)
+    tilt = pd.read_csv(built / "group_sector_tilt.csv")
+    assert len(tilt) == 4 * 14 and tilt["tilt"].between(0.5, 4.0).all()
+    # Kandas settlement reuses the shares behind the kandas stock of migrant_stocks.csv.
+    settle = pd.read_csv(built / "kandas_settlement.csv").set_index("region_id")["share"]
+    stocks = pd.read_csv(built / "migrant_stocks.csv")
+    kandas = stocks[stocks["group"] == "kandas"].set_index("region_id")["persons"]
+    assert np.allclose(settle.loc[kandas.index], kandas / kandas.sum(), atol=1e-6)
+    sectors = pd.read_csv(built / "sectors.csv")
+    mean = (sectors["informal_share"] * sectors["employment_share"]).sum()
+    assert mean == pytest.approx(0.136, abs=1e-7)
+    targets = pd.read_csv(built / "calibration_targets.csv").set_index("key")["value"]
+    assert targets["emigrants_2022"] == 24239 and targets["quota_leb_permits_2024"] == 22000

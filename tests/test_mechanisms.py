@@ -7,7 +7,7 @@ from sim.mechanisms.matching import matching_kernel, neighbour_tables
 from sim.mechanisms.separations import separations_kernel
 from sim.mechanisms.wages import tightness_kernel, wage_update_kernel
 from sim.rng import stream_key
-from sim.state import EMPLOYED, UNEMPLOYED
+from sim.state import EMPLOYED, IRREGULAR, REGULAR, UNEMPLOYED
 
 KEY = stream_key(1, "test")
 
@@ -99,6 +99,10 @@ def _match_world(workers, posts, occ_skill=(2, 2), edges=((0, 0, 1.0), (1, 1, 1.
         "occupation": np.array([x.get("occ", 0) for x in workers], np.int16),
         "sector": np.zeros(n, np.int8),
         "skill": np.array([x.get("skill", 2) for x in workers], np.int8),
+        "digital": np.array([x.get("digital", 0.9) for x in workers], np.float32),
+        "language": np.array([x.get("language", 0.95) for x in workers], np.float32),
+        "legal": np.array([x.get("legal", REGULAR) for x in workers], np.int8),
+        "group": np.array([x.get("group", 0) for x in workers], np.int8),
         "wage": np.array([x.get("wage", 100000.0) for x in workers], np.float32),
         "productivity": np.ones(n, np.float32),
         "months": np.full(n, 3, np.int16),
@@ -111,13 +115,21 @@ def _match_world(workers, posts, occ_skill=(2, 2), edges=((0, 0, 1.0), (1, 1, 1.
         "filled": np.array([x.get("filled", 0) for x in posts], np.int32),
         "desired": np.array([x["desired"] for x in posts], np.int32),
         "offer": np.array([x.get("offer", 150000.0) for x in posts], np.float32),
+        "informal": np.array([x.get("informal", False) for x in posts], np.bool_),
     }
     nb = _network(len(occ_skill), list(edges))
     return w, p, np.array(occ_skill, np.int8), nb
 
 
 def _match(w, p, occ_skill, nb, n_regions=1, **kw):
+    n_occ = len(occ_skill)
     params = dict(
+        digital_need=np.zeros(n_occ),
+        language_need=np.zeros(n_occ),
+        platform_literacy=0.5,
+        apps_platform=0,
+        screen_digital=1.5,
+        screen_language=1.5,
         apps_u=3,
         apps_e=3,
         p_ojs=0.0,
@@ -137,6 +149,10 @@ def _match(w, p, occ_skill, nb, n_regions=1, **kw):
         w["occupation"],
         w["sector"],
         w["skill"],
+        w["digital"],
+        w["language"],
+        w["legal"],
+        w["group"],
         w["wage"],
         w["productivity"],
         w["months"],
@@ -147,7 +163,12 @@ def _match(w, p, occ_skill, nb, n_regions=1, **kw):
         p["filled"],
         p["desired"],
         p["offer"],
+        p["informal"],
         occ_skill,
+        np.full(n_occ, 2, np.int8),
+        np.asarray(params["digital_need"], np.float64),
+        np.asarray(params["language_need"], np.float64),
+        np.cumsum(np.ones((n_regions, n_regions)) - np.eye(n_regions), axis=1),
         nb[0],
         nb[1],
         nb[2],
@@ -164,6 +185,13 @@ def _match(w, p, occ_skill, nb, n_regions=1, **kw):
         params["gap"],
         params["gain"],
         85000.0,
+        params["platform_literacy"],
+        params["apps_platform"],
+        params["screen_digital"],
+        params["screen_language"],
+        np.zeros(n_regions * 9),
+        np.zeros(n_regions * 9),
+        np.zeros((n_regions, n_regions), np.int64),
     )
 
 
@@ -329,3 +357,45 @@ def test_open_applications_reach_unlinked_occupations_within_skill():
     # ... but not past the skill screen.
     w, p, s, nb = _match_world([{"occ": 0, "skill": 1}], [{"desired": 1, "occ": 1}], (2, 4))
     assert _match(w, p, s, nb, p_any=1.0)[0] == 0
+
+
+# ---- digital gap, legal status, platform -----------------------------------------------
+def test_irregular_migrants_are_hired_only_into_informal_posts():
+    w, p, s, nb = _match_world([{"legal": IRREGULAR}], [{"desired": 1}])
+    assert _match(w, p, s, nb)[0] == 0
+    w, p, s, nb = _match_world([{"legal": IRREGULAR}], [{"desired": 1, "informal": True}])
+    assert _match(w, p, s, nb)[0] == 1
+
+
+def test_digital_and_language_screens_follow_the_shortfall():
+    # A shortfall of 0.7 x 1.5 >= 1 never passes; no shortfall always passes.
+    w, p, s, nb = _match_world([{"digital": 0.1}], [{"desired": 1}])
+    assert _match(w, p, s, nb, digital_need=[0.8, 0.0])[0] == 0
+    w, p, s, nb = _match_world([{"language": 0.2}], [{"desired": 1}])
+    assert _match(w, p, s, nb, language_need=[0.9, 0.0])[0] == 0
+    w, p, s, nb = _match_world([{"digital": 0.8, "language": 0.9}], [{"desired": 1}])
+    assert _match(w, p, s, nb, digital_need=[0.8, 0.0], language_need=[0.9, 0.0])[0] == 1
+    # A partial shortfall passes with probability 1 - 1.5 x 0.2 = 0.7 per application.
+    workers = [{"digital": 0.4} for _ in range(4000)]
+    w, p, s, nb = _match_world(workers, [{"desired": 4000}])
+    hires = _match(w, p, s, nb, apps_u=1, digital_need=[0.6, 0.0])[0]
+    assert abs(hires / 4000 - 0.7) < 0.03
+
+
+def test_platform_users_send_more_applications():
+    # One application each, one in two reaches the single occupation's posts only if read;
+    # platform users (literacy >= 0.5, regular) send 3 more and find jobs more often.
+    def hires(digital, legal):
+        workers = [{"digital": digital, "legal": legal} for _ in range(3000)]
+        w, p, s, nb = _match_world(workers, [{"desired": 3000, "informal": True}])
+        return _match(w, p, s, nb, apps_u=1, apps_platform=3, p_read=0.3)[0]
+
+    offline, online, irregular = hires(0.3, REGULAR), hires(0.7, REGULAR), hires(0.7, IRREGULAR)
+    assert online > 1.8 * offline
+    assert abs(irregular - offline) < 0.1 * offline  # no public platform without a permit
+
+
+def test_a_native_hired_in_another_region_becomes_an_internal_migrant():
+    w, p, s, nb = _match_world([{"region": 0, "group": 0}], [{"desired": 1, "region": 1}])
+    _match(w, p, s, nb, n_regions=2, p_other=1.0)
+    assert w["region"][0] == 1 and w["group"][0] == 1

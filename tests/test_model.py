@@ -159,9 +159,11 @@ def test_without_shocks_and_separations_the_market_is_frozen():
         demand__local_volatility=0.0,
         separations__p_quit_to_unemployment=0.0,
         matching__applications_per_month=0,
+        matching__platform_applications=0,
         matching__p_on_the_job_search=0.0,
         wages__reservation_decay=0.0,
         automation__enabled=False,
+        migration__enabled=False,
         new_jobs__sector_trend_scale=0.0,
     )
     nat = tables["national"]

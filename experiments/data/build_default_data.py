@@ -68,6 +68,85 @@ LEB_STOCK_2023 = 14_534.0  # foreign workers with LEB permits on 2023-10-01
 LEB_QUOTA_NATIONAL_2024 = 22_000.0
 KANDAS_WORKING_AGE_SHARE = 0.62  # share of working age among kandas, 2022-07-01
 
+# --- Worker groups and migration -------------------------------------------------
+# Administrative centre of each region: (centre, latitude, longitude) in decimal
+# degrees, rounded to 0.01. Public geographic facts (not in shared/data), typed here.
+REGION_CENTRES: dict[str, tuple[str, float, float]] = {
+    "KZ-10": ("Semey", 50.41, 80.23),
+    "KZ-11": ("Kokshetau", 53.28, 69.39),
+    "KZ-15": ("Aktobe", 50.28, 57.17),
+    "KZ-19": ("Konaev", 43.87, 77.07),
+    "KZ-23": ("Atyrau", 47.11, 51.92),
+    "KZ-27": ("Oral", 51.23, 51.37),
+    "KZ-31": ("Taraz", 42.90, 71.37),
+    "KZ-33": ("Taldykorgan", 45.02, 78.37),
+    "KZ-35": ("Karaganda", 49.80, 73.10),
+    "KZ-39": ("Kostanay", 53.21, 63.62),
+    "KZ-43": ("Kyzylorda", 44.85, 65.51),
+    "KZ-47": ("Aktau", 43.65, 51.16),
+    "KZ-55": ("Pavlodar", 52.29, 76.97),
+    "KZ-59": ("Petropavl", 54.87, 69.15),
+    "KZ-61": ("Turkistan", 43.30, 68.25),
+    "KZ-62": ("Zhezkazgan", 47.78, 67.71),
+    "KZ-63": ("Oskemen", 49.95, 82.61),
+    "KZ-71": ("Astana", 51.17, 71.45),
+    "KZ-75": ("Almaty", 43.24, 76.89),
+    "KZ-79": ("Shymkent", 42.32, 69.59),
+}
+
+# Origins of foreign labour migrants, in table order.
+FOREIGN_ORIGINS = ["Uzbekistan", "Kyrgyzstan", "Tajikistan", "Russia", "China", "other"]
+# Origin split of household labour-immigrant permits: not published (assumption). The
+# only published split, Shymkent Q1 2022 (98.6 % Uzbek, kz_foreign_labour_permits_*),
+# is an upper bound for Uzbekistan because Shymkent borders Uzbekistan.
+HOUSEHOLD_PERMIT_ORIGIN_SPLIT = {
+    "Uzbekistan": 0.80,
+    "Kyrgyzstan": 0.08,
+    "Tajikistan": 0.07,
+    "Russia": 0.02,
+    "China": 0.00,
+    "other": 0.03,
+}
+# Per origin: average monthly nominal wage at home around 2023, KZT at ~456 KZT/USD
+# (headline figures of the national statistics offices; not in shared/data, treated
+# as parameters); mean proficiency in Russian/Kazakh (0-1, assumption); multiplier on
+# the host region's digital literacy (assumption).
+ORIGIN_ATTRIBUTES = {
+    #               wage KZT  language  digital
+    "Uzbekistan":  (175_000,  0.50,     0.75),
+    "Kyrgyzstan":  (170_000,  0.75,     0.80),
+    "Tajikistan":  (85_000,   0.45,     0.65),
+    "Russia":      (400_000,  0.95,     1.00),
+    "China":       (640_000,  0.25,     1.00),
+    "other":       (300_000,  0.40,     0.90),
+}  # fmt: skip
+
+# Worker groups (order of sim.data.GROUPS) and their attributes (estimates, see
+# SOURCES.md): digital-literacy factor, mean language proficiency, share without a
+# valid permit, share with an unrecognised foreign qualification. The kandas
+# qualification share is derived from the kandas file (None here).
+GROUPS = ["native", "internal_migrant", "foreign_migrant", "kandas"]
+GROUP_ATTRIBUTES: dict[str, tuple[float, float, float, float | None]] = {
+    "native": (1.0, 0.95, 0.0, 0.0),
+    "internal_migrant": (1.0, 0.95, 0.0, 0.0),
+    "foreign_migrant": (1.0, 0.55, 0.30, 0.50),
+    "kandas": (0.80, 0.70, 0.0, None),
+}
+KANDAS_EDUCATION_DATE = "2022-07-01"  # same date as KANDAS_WORKING_AGE_SHARE
+
+# Sector tilt of foreign migrants where no permit count exists (IOM expert in
+# shared/DESIGN.md: logistics and retail; assumption), clip range of all tilts, and the
+# kandas agriculture tilt (rural settlement; assumption).
+FOREIGN_TILT_ASSUMED = 2.0
+TILT_CLIP = (0.5, 4.0)
+KANDAS_AGRICULTURE_TILT = 1.5
+
+# Relative informality weights by sector (assumption); sectors not listed get
+# INFORMAL_WEIGHT_OTHER. Scaled so that the employment-weighted mean is the national
+# informal share.
+INFORMAL_WEIGHTS = {"A": 3.0, "G": 2.0, "F": 2.0, "H+J": 1.5, "I": 1.5, "R+S+T+U": 1.5}
+INFORMAL_WEIGHT_OTHER = 0.3
+
 # Sector x major affinity (prior) table. Rows: sectors, columns: ISCO majors 1..9.
 # Relative weights only (each row is normalised); a small positive baseline is added
 # to every cell so that the iterative proportional fitting always has a solution.
@@ -189,6 +268,41 @@ def _round_to_sum_one(values: np.ndarray, decimals: int) -> np.ndarray:
     i = int(np.argmax(v))
     v[i] = round(1.0 - (np.sum(v) - v[i]), decimals)
     return v
+
+
+def _fact(
+    source: Path, indicator: str, period: str, region: str = "Republic of Kazakhstan"
+) -> pd.Series:
+    """The single row of ``kz_labour_market_facts.csv`` with the given key.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+    indicator, period, region : str
+        Columns ``indicator``, ``period`` and ``region`` of the row.
+
+    Returns
+    -------
+    pandas.Series
+        The row (``value``, ``unit``, ``source_url``, ``note`` ...).
+    """
+    facts = _read(source, "kz_labour_market_facts.csv")
+    hit = facts[
+        (facts["indicator"] == indicator)
+        & (facts["period"].astype(str) == period)
+        & (facts["region"] == region)
+    ]
+    if len(hit) != 1:
+        raise ValueError(f"{len(hit)} rows for {indicator} {period} {region} (expected 1)")
+    return hit.iloc[0]
+
+
+def _sector_containing(section: str) -> str:
+    """The sector code of :data:`SECTORS` that contains ISIC section ``section``."""
+    hits = [s for s in SECTORS if section in s.split("+")]
+    assert len(hits) == 1, section
+    return hits[0]
 
 
 def ipf_2d(
@@ -346,6 +460,11 @@ def build_regions(source: Path) -> pd.DataFrame:
     reg["arrivals_2022_2024"] = agg.loc[ids, "arrivals"].to_numpy()
     reg["departures_2022_2024"] = agg.loc[ids, "departures"].to_numpy()
 
+    # Coordinates of the administrative centre (typed constants, see REGION_CENTRES).
+    assert set(REGION_CENTRES) == set(ids)
+    reg["lat"] = ids.map(lambda r: REGION_CENTRES[r][1]).astype(float).to_numpy()
+    reg["lon"] = ids.map(lambda r: REGION_CENTRES[r][2]).astype(float).to_numpy()
+
     assert len(reg) == 20
     assert abs(reg["employed"].sum() - EMPLOYED_TOTAL) < 1e-6 * EMPLOYED_TOTAL
     nat_u = 1.0 - reg["employed"].sum() / reg["labour_force"].sum()
@@ -385,7 +504,39 @@ def build_sectors(source: Path) -> pd.DataFrame:
             "trend_growth_relative": (growth.loc[SECTORS] - total).round(6).to_numpy(),
         }
     )
+    out["informal_share"] = sector_informal_shares(source, out["employment_share"].to_numpy())
     return out
+
+
+def sector_informal_shares(source: Path, employment_share: np.ndarray) -> np.ndarray:
+    """Informal share of each sector's employment (estimate).
+
+    The national informal share (``kz_labour_market_facts.csv``,
+    ``informal_employment_share`` 2021) is spread over the sectors with the relative
+    weights of :data:`INFORMAL_WEIGHTS` (assumption), scaled so that the
+    employment-weighted mean equals the national share.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+    employment_share : numpy.ndarray
+        National employment share of each sector of :data:`SECTORS`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Share of informal jobs per sector, rounded to 8 decimals.
+    """
+    row = _fact(source, "informal_employment_share", "2021")
+    assert row["unit"] == "percent of employed"
+    national = float(row["value"]) / 100.0
+    assert set(INFORMAL_WEIGHTS) <= set(SECTORS)
+    w = np.array([INFORMAL_WEIGHTS.get(s, INFORMAL_WEIGHT_OTHER) for s in SECTORS])
+    share = np.round(w * national / float(np.dot(w, employment_share)), 8)
+    assert abs(float(np.dot(share, employment_share)) - national) < 1e-7
+    assert (share > 0).all() and (share < 1).all()
+    return share
 
 
 # ================================================================================
@@ -861,6 +1012,58 @@ def build_mobility_edges(source: Path, occupations: pd.DataFrame) -> pd.DataFram
 # ================================================================================
 # Migrant stocks
 # ================================================================================
+def kandas_settlement_shares(source: Path, regions: pd.DataFrame) -> np.ndarray:
+    """Share of kandas settling in each region.
+
+    The latest published settlement shares (January-April 2023,
+    ``kz_kandas_arrivals_2022_2025.csv``); the regions not listed share the remainder
+    in proportion to population.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+    regions : pandas.DataFrame
+        Output of :func:`build_regions` (``region_id``, ``population``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shares in the row order of ``regions``, summing to 1.
+    """
+    rid = regions["region_id"].to_numpy()
+    pop = regions["population"].to_numpy()
+    k = _read(source, "kz_kandas_arrivals_2022_2025.csv")
+    sh = k[k["indicator"] == "kandas_settlement_share"]
+    latest = max(sh["period"].unique())
+    sh = sh[sh["period"] == latest].set_index("region_id")["value"].astype(float) / 100.0
+    share = np.array(pd.Series(rid).map(sh), dtype=float)
+    listed = ~np.isnan(share)
+    share[~listed] = (1.0 - share[listed].sum()) * pop[~listed] / pop[~listed].sum()
+    return share
+
+
+def build_kandas_settlement(source: Path, regions: pd.DataFrame) -> pd.DataFrame:
+    """Build ``kandas_settlement.csv``: region_id, share (see :func:`kandas_settlement_shares`).
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+    regions : pandas.DataFrame
+        Output of :func:`build_regions`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region, shares rounded to 8 decimals and summing to 1.
+    """
+    share = kandas_settlement_shares(source, regions)
+    return pd.DataFrame(
+        {"region_id": regions["region_id"].to_numpy(), "share": _round_to_sum_one(share, 8)}
+    )
+
+
 def build_migrant_stocks(source: Path, regions: pd.DataFrame) -> pd.DataFrame:
     """Build ``migrant_stocks.csv``: migrants in the labour force by region and group.
 
@@ -917,15 +1120,9 @@ def build_migrant_stocks(source: Path, regions: pd.DataFrame) -> pd.DataFrame:
     cum = k[k["indicator"] == "kandas_cumulative_since_1991"].copy()
     cum = cum[cum["period"] <= "2024-01-01"].sort_values("period")
     kandas_total = float(cum["value"].iloc[-1]) * KANDAS_WORKING_AGE_SHARE * participation
-    # Settlement shares: the latest published set (Jan-Apr 2023); regions not listed
-    # share the remainder in proportion to population.
-    sh = k[k["indicator"] == "kandas_settlement_share"]
-    latest = max(sh["period"].unique())
-    sh = sh[sh["period"] == latest].set_index("region_id")["value"].astype(float) / 100.0
-    share = np.array(pd.Series(rid).map(sh), dtype=float)
-    listed = ~np.isnan(share)
-    share[~listed] = (1.0 - share[listed].sum()) * pop[~listed] / pop[~listed].sum()
-    kandas = kandas_total * share
+    # Settlement: the latest published shares (Jan-Apr 2023), see
+    # kandas_settlement_shares (also written as kandas_settlement.csv).
+    kandas = kandas_total * kandas_settlement_shares(source, regions)
 
     out = pd.concat(
         [
@@ -949,10 +1146,232 @@ def build_migrant_stocks(source: Path, regions: pd.DataFrame) -> pd.DataFrame:
 
 
 # ================================================================================
+# Foreign origins and worker groups
+# ================================================================================
+def leb_origin_shares(source: Path) -> tuple[str, pd.Series]:
+    """Origin shares of the LEB (employer-permit) stock at the latest full breakdown.
+
+    A breakdown is "full" when the date has a total row and origin rows for at least
+    the four largest origins (as the Ministry publishes them). Origins outside
+    :data:`FOREIGN_ORIGINS` and the unnamed remainder (total minus the named origins)
+    go to ``other``.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+
+    Returns
+    -------
+    tuple
+        The date used and a Series of shares indexed by :data:`FOREIGN_ORIGINS`.
+    """
+    p = _read(source, "kz_foreign_labour_permits_2021_2025.csv")
+    p = p[(p["indicator"] == "foreign_workers_LEB_permits_stock") & (p["region_id"] == "KZ")]
+    totals = p[p["breakdown"] == "total"].set_index("period")["value"].astype(float)
+    origins = p[p["breakdown"].str.startswith("origin=")]
+    n_named = origins.groupby("period").size()
+    full = sorted(d for d in totals.index if n_named.get(d, 0) >= 4)
+    date = full[-1]
+    named = origins[origins["period"] == date]
+    named = pd.Series(
+        named["value"].astype(float).to_numpy(),
+        index=named["breakdown"].str.removeprefix("origin=").to_numpy(),
+    )
+    counts = pd.Series(0.0, index=FOREIGN_ORIGINS)
+    for origin, n in named.items():
+        counts[origin if origin in FOREIGN_ORIGINS else "other"] += n
+    counts["other"] += totals[date] - named.sum()
+    assert counts.min() >= 0 and abs(counts.sum() - totals[date]) < 1e-9
+    return date, counts / totals[date]
+
+
+def build_foreign_origins(source: Path) -> pd.DataFrame:
+    """Build ``foreign_origins.csv``: origin shares and attributes of foreign migrants.
+
+    ``stock_share`` combines the LEB-permit stock (origin split of
+    :func:`leb_origin_shares`) and the household labour-immigrant permits (origin split
+    :data:`HOUSEHOLD_PERMIT_ORIGIN_SPLIT`, assumption), weighted by their 2023 sizes
+    (``kz_labour_market_facts.csv``: 14,534 LEB permit holders on 2023-10-01, 295,261
+    household permits issued in 2023). Wages, language and digital factor are the
+    assumptions of :data:`ORIGIN_ATTRIBUTES`.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns origin, stock_share, origin_wage, language_mean,
+        digital_literacy_factor; rows in the order of :data:`FOREIGN_ORIGINS`.
+    """
+    leb_stock = float(_fact(source, "foreign_workers_with_LEB_permits", "2023-10-01")["value"])
+    household = float(_fact(source, "labour_immigrant_permits_issued", "2023")["value"])
+    assert leb_stock == LEB_STOCK_2023 and household == HOUSEHOLD_PERMITS_2023
+
+    # The published Shymkent split bounds the assumed Uzbek share from above.
+    p = _read(source, "kz_foreign_labour_permits_2021_2025.csv")
+    shy = p[
+        (p["indicator"] == "household_labour_immigrant_permits_issued")
+        & (p["region_id"] == "KZ-79")
+    ].set_index("breakdown")["value"]
+    shymkent_uzbek = float(shy["citizenship=Uzbekistan"]) / float(shy["total"])
+    assert HOUSEHOLD_PERMIT_ORIGIN_SPLIT["Uzbekistan"] < shymkent_uzbek
+
+    _, leb = leb_origin_shares(source)
+    hh = pd.Series(HOUSEHOLD_PERMIT_ORIGIN_SPLIT).loc[FOREIGN_ORIGINS]
+    assert abs(hh.sum() - 1.0) < 1e-12
+    mix = (leb_stock * leb + household * hh) / (leb_stock + household)
+    attrs = pd.DataFrame(ORIGIN_ATTRIBUTES, index=["wage", "language", "digital"]).T
+    attrs = attrs.loc[FOREIGN_ORIGINS]
+    return pd.DataFrame(
+        {
+            "origin": FOREIGN_ORIGINS,
+            "stock_share": _round_to_sum_one(mix.to_numpy(), 6),
+            "origin_wage": attrs["wage"].to_numpy(dtype=float),
+            "language_mean": attrs["language"].to_numpy(dtype=float),
+            "digital_literacy_factor": attrs["digital"].to_numpy(dtype=float),
+        }
+    )
+
+
+def kandas_qualification_share(source: Path) -> float:
+    """Share of working-age kandas with higher or secondary-specialised education.
+
+    ``kz_kandas_arrivals_2022_2025.csv``, ``kandas_education_working_age`` on
+    :data:`KANDAS_EDUCATION_DATE` (the date of the working-age share already used).
+    """
+    k = _read(source, "kz_kandas_arrivals_2022_2025.csv")
+    edu = k[
+        (k["indicator"] == "kandas_education_working_age") & (k["period"] == KANDAS_EDUCATION_DATE)
+    ].set_index("breakdown")["value"]
+    assert abs(edu.sum() - 100.0) < 0.5, edu.sum()
+    return round((float(edu["higher"]) + float(edu["secondary specialized"])) / 100.0, 6)
+
+
+def build_group_attributes(source: Path) -> pd.DataFrame:
+    """Build ``group_attributes.csv`` from :data:`GROUP_ATTRIBUTES` (estimates).
+
+    The kandas ``foreign_qualification_share`` is :func:`kandas_qualification_share`.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group in the order of :data:`GROUPS`.
+    """
+    rows = []
+    for g in GROUPS:
+        digital, language, irregular, qualification = GROUP_ATTRIBUTES[g]
+        if qualification is None:
+            qualification = kandas_qualification_share(source)
+        rows.append((g, digital, language, irregular, qualification))
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "group",
+            "digital_literacy_factor",
+            "language_mean",
+            "irregular_share",
+            "foreign_qualification_share",
+        ],
+    )
+
+
+# Sector counts of LEB permit holders in 2023 (kz_labour_market_facts.csv indicator ->
+# ISIC section it covers).
+LEB_SECTOR_INDICATORS = {
+    "foreign_workers_construction": "F",
+    "foreign_workers_agriculture_forestry_fishery": "A",
+    "foreign_workers_mining_quarrying": "B",
+    "foreign_workers_manufacturing": "C",
+    "foreign_workers_professional_scientific_technical": "M",
+}
+
+
+def build_group_sector_tilt(source: Path, sectors: pd.DataFrame) -> pd.DataFrame:
+    """Build ``group_sector_tilt.csv``: relative propensity of a group to work in a sector.
+
+    native, internal_migrant: 1. foreign_migrant: (share of LEB permit holders in the
+    sector, 2023) / (national employment share of the sector) where a permit count
+    exists; :data:`FOREIGN_TILT_ASSUMED` for trade (G) and transport (H+J); 1
+    elsewhere; all clipped to :data:`TILT_CLIP`. kandas: agriculture
+    :data:`KANDAS_AGRICULTURE_TILT`, others 1.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory.
+    sectors : pandas.DataFrame
+        Output of :func:`build_sectors`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns group, sector, tilt; groups in the order of :data:`GROUPS`, sectors in
+        the order of :data:`SECTORS`.
+    """
+    emp_share = sectors.set_index("sector")["employment_share"]
+    leb_stock = float(_fact(source, "foreign_workers_with_LEB_permits", "2023-10-01")["value"])
+    foreign = pd.Series(1.0, index=SECTORS)
+    for indicator, section in LEB_SECTOR_INDICATORS.items():
+        sector = _sector_containing(section)
+        permits = float(_fact(source, indicator, "2023")["value"])
+        foreign[sector] = (permits / leb_stock) / emp_share[sector]
+    for section in ("G", "H"):
+        foreign[_sector_containing(section)] = FOREIGN_TILT_ASSUMED
+    foreign = foreign.clip(*TILT_CLIP).round(4)
+    kandas = pd.Series(1.0, index=SECTORS)
+    kandas[_sector_containing("A")] = KANDAS_AGRICULTURE_TILT
+    tilt = {
+        "native": pd.Series(1.0, index=SECTORS),
+        "internal_migrant": pd.Series(1.0, index=SECTORS),
+        "foreign_migrant": foreign,
+        "kandas": kandas,
+    }
+    return pd.DataFrame(
+        [(g, s, float(tilt[g][s])) for g in GROUPS for s in SECTORS],
+        columns=["group", "sector", "tilt"],
+    )
+
+
+# ================================================================================
 # Calibration targets
 # ================================================================================
-def build_calibration_targets() -> pd.DataFrame:
+# Migration and quota targets read from kz_labour_market_facts.csv:
+# key -> (indicator, period, unit, publisher as cited).
+FACT_TARGETS = {
+    "emigrants_2022": ("emigrants", "2022", "persons/year", "BNS via liter.kz"),
+    "emigrants_2023_h1": ("emigrants", "2023-H1", "persons/half-year", "BNS via inform.kz"),
+    "immigrants_2022": ("immigrants", "2022", "persons/year", "BNS via liter.kz"),
+    "quota_household_permits_2024": (
+        "quota_labour_immigrants_household_work",
+        "2024",
+        "persons/year",
+        "qazmonitor",
+    ),
+    "quota_leb_permits_2024": (
+        "quota_foreign_labour_LEB_permits",
+        "2024",
+        "persons/year",
+        "qazmonitor",
+    ),
+}
+
+
+def build_calibration_targets(source: Path) -> pd.DataFrame:
     """Build ``calibration_targets.csv``: headline figures the model should reproduce.
+
+    Parameters
+    ----------
+    source : Path
+        Source directory (for the rows of :data:`FACT_TARGETS`).
 
     Returns
     -------
@@ -1069,6 +1488,13 @@ def build_calibration_targets() -> pd.DataFrame:
             "kz_interregional_migration_by_region_2022_2024.csv: sum of 2023 arrivals",
         ),
     ]
+    for key, (indicator, period, unit, publisher) in FACT_TARGETS.items():
+        value = float(_fact(source, indicator, period)["value"])
+        rows.append((key, value, unit, f"{lmf}: {indicator} {period} ({publisher})"))
+    assert (
+        float(_fact(source, "quota_foreign_labour_LEB_permits", "2024")["value"])
+        == LEB_QUOTA_NATIONAL_2024
+    )
     out = pd.DataFrame(rows, columns=["key", "value", "unit", "source"])
     return out.sort_values("key").reset_index(drop=True)
 
@@ -1148,9 +1574,13 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
     wages = build_wages_region_major(source)
     mobility = build_mobility_edges(source, occupations)
     migrants = build_migrant_stocks(source, regions)
-    targets = build_calibration_targets()
+    targets = build_calibration_targets(source)
     groups = build_isco_groups(source)
     new_tech = build_new_tech_occupations(occupations)
+    origins = build_foreign_origins(source)
+    group_attrs = build_group_attributes(source)
+    tilt = build_group_sector_tilt(source, sectors)
+    kandas_settlement = build_kandas_settlement(source, regions)
 
     # Check the interregional-moves target against the migration file.
     mig = _read(source, "kz_interregional_migration_by_region_2022_2024.csv")
@@ -1161,9 +1591,16 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
     tables = {
         "regions.csv": (
             regions,
-            {"population": 0, "employed": person_dec, "labour_force": person_dec, "mean_wage": 1},
+            {
+                "population": 0,
+                "employed": person_dec,
+                "labour_force": person_dec,
+                "mean_wage": 1,
+                "lat": 2,
+                "lon": 2,
+            },
         ),
-        "sectors.csv": (sectors, {"employment_share": 8}),
+        "sectors.csv": (sectors, {"employment_share": 8, "informal_share": 8}),
         "occupations.csv": (
             occupations,
             {"share_within_major": 8, "software_task_share": 6, "robot_task_share": 6},
@@ -1175,6 +1612,18 @@ def build_all(source: Path, out: Path) -> dict[str, int]:
         "calibration_targets.csv": (targets, {"value": 6}),
         "isco_groups.csv": (groups, {}),
         "new_tech_occupations.csv": (new_tech, {}),
+        "foreign_origins.csv": (
+            origins,
+            {
+                "stock_share": 6,
+                "origin_wage": 0,
+                "language_mean": 4,
+                "digital_literacy_factor": 4,
+            },
+        ),
+        "group_attributes.csv": (group_attrs, {c: 6 for c in group_attrs.columns[1:]}),
+        "group_sector_tilt.csv": (tilt, {"tilt": 4}),
+        "kandas_settlement.csv": (kandas_settlement, {"share": 8}),
     }
     counts = {}
     for name, (df, dec) in tables.items():

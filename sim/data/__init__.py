@@ -33,6 +33,7 @@ MAJOR_GROUPS = {
 }
 _LEVEL_DIGITS = {"unit": 4, "minor": 3, "sub_major": 2, "major": 1}
 _SHARE_TOL = 1e-6
+EARTH_RADIUS_KM = 6371.0
 
 _COLUMNS = {
     "regions.csv": [
@@ -45,8 +46,18 @@ _COLUMNS = {
         "labour_force",
         "mean_wage",
         "digital_literacy",
+        "arrivals_2022_2024",
+        "departures_2022_2024",
+        "lat",
+        "lon",
     ],
-    "sectors.csv": ["sector", "label", "employment_share", "trend_growth_relative"],
+    "sectors.csv": [
+        "sector",
+        "label",
+        "employment_share",
+        "trend_growth_relative",
+        "informal_share",
+    ],
     "occupations.csv": [
         "isco08",
         "title",
@@ -62,6 +73,7 @@ _COLUMNS = {
         "genai_task_share",
         "software_task_share",
         "robot_task_share",
+        "task_nri",
     ],
     "new_tech_occupations.csv": ["technology", "isco08", "role"],
     "employment_cells.csv": ["region_id", "sector", "major", "employed"],
@@ -69,6 +81,22 @@ _COLUMNS = {
     "mobility_edges.csv": ["source", "target", "p_transition"],
     "migrant_stocks.csv": ["region_id", "group", "persons"],
     "calibration_targets.csv": ["key", "value", "unit", "source"],
+    "foreign_origins.csv": [
+        "origin",
+        "stock_share",
+        "origin_wage",
+        "language_mean",
+        "digital_literacy_factor",
+    ],
+    "group_attributes.csv": [
+        "group",
+        "digital_literacy_factor",
+        "language_mean",
+        "irregular_share",
+        "foreign_qualification_share",
+    ],
+    "group_sector_tilt.csv": ["group", "sector", "tilt"],
+    "kandas_settlement.csv": ["region_id", "share"],
 }
 
 
@@ -91,9 +119,17 @@ class Dataset:
     region_unemployment_rate: np.ndarray  # fraction of the labour force
     region_mean_wage: np.ndarray  # KZT per month
     region_digital_literacy: np.ndarray  # fraction of the population
+    region_labour_force: np.ndarray  # persons at month 0
+    region_lat: np.ndarray  # latitude of the administrative centre, decimal degrees
+    region_lon: np.ndarray  # longitude of the administrative centre, decimal degrees
+    region_distance_km: np.ndarray  # great-circle distance between centres, km, [R, R]
+    region_arrivals_annual: np.ndarray  # inter-regional arrivals, persons per year
+    region_departures_annual: np.ndarray  # inter-regional departures, persons per year
+    kandas_settlement_share: np.ndarray  # share of arriving kandas settling in a region
     sectors: list[str]
     sector_labels: list[str]
     sector_trend: np.ndarray  # employment growth relative to total, fraction per year
+    sector_informal_share: np.ndarray  # share of the sector's employed in informal jobs
     occupation_codes: list[str]  # ISCO-08 codes at the chosen level
     occupation_titles: list[str]
     occupation_major: np.ndarray  # ISCO major group 1-9, int8
@@ -105,6 +141,7 @@ class Dataset:
     occupation_share_within_major: np.ndarray  # share of its major group's employment
     occupation_rel_wage: np.ndarray  # wage relative to its major group, within a region
     occupation_genai_exposed: np.ndarray  # share of the group in ILO exposed gradients 1-4
+    occupation_interactive_share: np.ndarray  # non-routine interactive task share, 0-1
     occupation_task_share: dict[str, np.ndarray]  # technology -> share of tasks it performs
     new_tech_occupations: dict[str, np.ndarray]  # technology -> occupations of its new work
     employment_cells: np.ndarray  # persons, [region, sector, major-1]
@@ -113,6 +150,16 @@ class Dataset:
     mobility_target: np.ndarray  # CSR targets (occupation index), int32
     mobility_weight: np.ndarray  # CSR transition weights, rows sum to 1
     migrant_stocks: np.ndarray  # persons in the labour force, [region, group]
+    foreign_origins: list[str]  # origin countries of foreign migrants
+    origin_stock_share: np.ndarray  # share of the foreign-migrant stock by origin
+    origin_wage: np.ndarray  # average wage at home, KZT per month, by origin
+    origin_language: np.ndarray  # mean Russian/Kazakh proficiency, 0-1, by origin
+    origin_digital_factor: np.ndarray  # multiplier on host digital literacy, by origin
+    group_digital_factor: np.ndarray  # multiplier on regional digital literacy, [group]
+    group_language_mean: np.ndarray  # mean Russian/Kazakh proficiency, 0-1, [group]
+    group_irregular_share: np.ndarray  # share without a valid permit, [group]
+    group_foreign_qualification_share: np.ndarray  # unrecognised foreign diploma, [group]
+    group_sector_tilt: np.ndarray  # relative propensity to work in a sector, [group, sector]
     targets: dict[str, float]
 
     @property
@@ -142,7 +189,7 @@ def _read(data_dir: Path, name: str) -> pd.DataFrame:
     if df.empty:
         raise DataError(f"data file {path} has no rows")
     text = {"region_id", "name_en", "sector", "label", "isco08", "title", "tendency", "source"}
-    text |= {"target", "group", "key", "unit", "technology", "role"}
+    text |= {"target", "group", "key", "unit", "technology", "role", "origin"}
     for col in _COLUMNS[name]:
         if col in text:
             continue
@@ -197,11 +244,23 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
     _check_range("regions.csv", "employed", regions["employed"].to_numpy(), 0, 1e9)
     _check_range("regions.csv", "mean_wage", regions["mean_wage"].to_numpy(), 1, 1e9)
     _check_range("regions.csv", "digital_literacy", regions["digital_literacy"].to_numpy(), 0, 1)
+    # Kazakhstan lies within about 40.5-55.5 N and 46.5-87.5 E.
+    _check_range("regions.csv", "lat", regions["lat"].to_numpy(), 40, 56)
+    _check_range("regions.csv", "lon", regions["lon"].to_numpy(), 46, 88)
+    for col in ("arrivals_2022_2024", "departures_2022_2024"):
+        _check_range("regions.csv", col, regions[col].to_numpy(), 0, 1e8)
+    labour_force = regions["labour_force"].to_numpy(float)
+    implied = regions["employed"].to_numpy() / (1 - regions["unemployment_rate"].to_numpy())
+    if (np.abs(labour_force - implied) > 1e-3 * implied).any():
+        raise DataError(
+            "regions.csv column labour_force must equal employed / (1 - unemployment_rate)"
+        )
     region_index = {r: i for i, r in enumerate(regions["region_id"])}
 
     sectors = _read(data_dir, "sectors.csv").sort_values("sector").reset_index(drop=True)
     _check_range("sectors.csv", "employment_share", sectors["employment_share"].to_numpy(), 0, 1)
     _check_shares("sectors.csv", "employment_share", np.array([sectors.employment_share.sum()]))
+    _check_range("sectors.csv", "informal_share", sectors["informal_share"].to_numpy(), 0, 1)
     sector_index = {s: i for i, s in enumerate(sectors["sector"])}
 
     occ = _read(data_dir, "occupations.csv")
@@ -211,6 +270,7 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
     _check_range("occupations.csv", "major", occ["major"].to_numpy(), 1, 9)
     _check_range("occupations.csv", "skill_level", occ["skill_level"].to_numpy(), 1, 4)
     shares = ("genai_exposed", "genai_task_share", "software_task_share", "robot_task_share")
+    shares = (*shares, "task_nri")
     for col in ("genai_exposure", "computerisation_prob", "digital_skill_need", *shares):
         _check_range("occupations.csv", col, occ[col].to_numpy(), 0, 1)
     _check_range("occupations.csv", "share_within_major", occ.share_within_major.to_numpy(), 0, 1)
@@ -270,7 +330,6 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         ),
         stocks_df["persons"].to_numpy(),
     )
-    labour_force = regions["employed"].to_numpy() / (1 - regions["unemployment_rate"].to_numpy())
     if (stocks.sum(axis=1) > labour_force).any():
         raise DataError("migrant_stocks.csv: migrants exceed the labour force of a region")
 
@@ -287,6 +346,11 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         "p_transition per source",
         edges.groupby("source")["p_transition"].sum().to_numpy(),
     )
+
+    origins = _load_foreign_origins(data_dir)
+    groups = _load_group_attributes(data_dir)
+    tilt = _load_group_sector_tilt(data_dir, sector_index)
+    settlement = _load_kandas_settlement(data_dir, region_index)
 
     targets_df = _read(data_dir, "calibration_targets.csv")
     targets = dict(zip(targets_df["key"], targets_df["value"].astype(float), strict=True))
@@ -315,9 +379,19 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         region_unemployment_rate=regions["unemployment_rate"].to_numpy(float),
         region_mean_wage=regions["mean_wage"].to_numpy(float),
         region_digital_literacy=regions["digital_literacy"].to_numpy(float),
+        region_labour_force=labour_force,
+        region_lat=regions["lat"].to_numpy(float),
+        region_lon=regions["lon"].to_numpy(float),
+        region_distance_km=great_circle_km(
+            regions["lat"].to_numpy(float), regions["lon"].to_numpy(float)
+        ),
+        region_arrivals_annual=regions["arrivals_2022_2024"].to_numpy(float) / 3.0,
+        region_departures_annual=regions["departures_2022_2024"].to_numpy(float) / 3.0,
+        kandas_settlement_share=settlement,
         sectors=list(sectors["sector"]),
         sector_labels=list(sectors["label"]),
         sector_trend=sectors["trend_growth_relative"].to_numpy(float),
+        sector_informal_share=sectors["informal_share"].to_numpy(float),
         occupation_codes=codes,
         occupation_titles=names,
         occupation_major=major,
@@ -329,6 +403,7 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         occupation_share_within_major=share,
         occupation_rel_wage=relw,
         occupation_genai_exposed=level_mean("genai_exposed"),
+        occupation_interactive_share=level_mean("task_nri"),
         occupation_task_share={
             "robots": level_mean("robot_task_share"),
             "software": level_mean("software_task_share"),
@@ -341,8 +416,101 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         mobility_target=tgt,
         mobility_weight=wgt,
         migrant_stocks=stocks,
+        foreign_origins=list(origins["origin"]),
+        origin_stock_share=origins["stock_share"].to_numpy(float),
+        origin_wage=origins["origin_wage"].to_numpy(float),
+        origin_language=origins["language_mean"].to_numpy(float),
+        origin_digital_factor=origins["digital_literacy_factor"].to_numpy(float),
+        group_digital_factor=groups["digital_literacy_factor"].to_numpy(float),
+        group_language_mean=groups["language_mean"].to_numpy(float),
+        group_irregular_share=groups["irregular_share"].to_numpy(float),
+        group_foreign_qualification_share=groups["foreign_qualification_share"].to_numpy(float),
+        group_sector_tilt=tilt,
         targets=targets,
     )
+
+
+def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Haversine distances between points on a sphere of radius 6371 km.
+
+    Parameters
+    ----------
+    lat, lon : numpy.ndarray
+        Decimal degrees, one entry per point.
+
+    Returns
+    -------
+    numpy.ndarray
+        Distances in km, [n, n], symmetric with a zero diagonal.
+    """
+    phi = np.radians(np.asarray(lat, dtype=float))
+    lam = np.radians(np.asarray(lon, dtype=float))
+    dphi = phi[:, None] - phi[None, :]
+    dlam = lam[:, None] - lam[None, :]
+    h = np.sin(dphi / 2) ** 2 + np.cos(phi)[:, None] * np.cos(phi)[None, :] * np.sin(dlam / 2) ** 2
+    d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    d = 0.5 * (d + d.T)  # exact symmetry
+    np.fill_diagonal(d, 0.0)
+    return d
+
+
+def _load_foreign_origins(data_dir: Path) -> pd.DataFrame:
+    """Read and check ``foreign_origins.csv`` (rows kept in file order)."""
+    name = "foreign_origins.csv"
+    df = _read(data_dir, name).reset_index(drop=True)
+    if df["origin"].duplicated().any():
+        raise DataError(f"{name} column origin: duplicated origin(s)")
+    _check_range(name, "stock_share", df["stock_share"].to_numpy(), 0, 1)
+    _check_shares(name, "stock_share", np.array([df["stock_share"].sum()]))
+    _check_range(name, "origin_wage", df["origin_wage"].to_numpy(), 1, 1e8)
+    _check_range(name, "language_mean", df["language_mean"].to_numpy(), 0, 1)
+    factor = df["digital_literacy_factor"].to_numpy()
+    _check_range(name, "digital_literacy_factor", factor, 0, 2)
+    return df
+
+
+def _load_group_attributes(data_dir: Path) -> pd.DataFrame:
+    """Read and check ``group_attributes.csv``; rows returned in the order of GROUPS."""
+    name = "group_attributes.csv"
+    df = _read(data_dir, name)
+    if sorted(df["group"]) != sorted(GROUPS):
+        raise DataError(f"{name} column group must list each of {GROUPS} once")
+    df = df.set_index("group").loc[list(GROUPS)].reset_index()
+    _check_range(name, "digital_literacy_factor", df["digital_literacy_factor"].to_numpy(), 0, 2)
+    for col in ("language_mean", "irregular_share", "foreign_qualification_share"):
+        _check_range(name, col, df[col].to_numpy(), 0, 1)
+    return df
+
+
+def _load_group_sector_tilt(data_dir: Path, sector_index: dict[str, int]) -> np.ndarray:
+    """Read ``group_sector_tilt.csv`` into a [group, sector] array; every pair once."""
+    name = "group_sector_tilt.csv"
+    df = _read(data_dir, name)
+    group_index = {g: i for i, g in enumerate(GROUPS)}
+    _check_codes(name, "group", df["group"], group_index)
+    _check_codes(name, "sector", df["sector"], sector_index)
+    if df.duplicated(["group", "sector"]).any() or len(df) != len(GROUPS) * len(sector_index):
+        raise DataError(f"{name} must give one tilt for every group and sector")
+    _check_range(name, "tilt", df["tilt"].to_numpy(), 1e-6, 100)
+    tilt = np.zeros((len(GROUPS), len(sector_index)))
+    tilt[df["group"].map(group_index).to_numpy(), df["sector"].map(sector_index).to_numpy()] = df[
+        "tilt"
+    ].to_numpy()
+    return tilt
+
+
+def _load_kandas_settlement(data_dir: Path, region_index: dict[str, int]) -> np.ndarray:
+    """Read ``kandas_settlement.csv`` into a [region] share array summing to 1."""
+    name = "kandas_settlement.csv"
+    df = _read(data_dir, name)
+    _check_codes(name, "region_id", df["region_id"], region_index)
+    if df["region_id"].duplicated().any() or len(df) != len(region_index):
+        raise DataError(f"{name} must give one share for every region")
+    _check_range(name, "share", df["share"].to_numpy(), 0, 1)
+    _check_shares(name, "share", np.array([df["share"].sum()]))
+    share = np.zeros(len(region_index))
+    share[df["region_id"].map(region_index).to_numpy()] = df["share"].to_numpy()
+    return share
 
 
 def _check_codes(name: str, col: str, values: pd.Series, index: dict[str, int]) -> None:

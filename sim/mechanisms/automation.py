@@ -64,7 +64,7 @@ import numpy as np
 from numba import njit
 
 from sim.config import TECHNOLOGIES, LabsimConfig
-from sim.data import Dataset
+from sim.data import GROUPS, Dataset
 from sim.rng import stream_key, uniform
 from sim.state import EMPLOYED, UNEMPLOYED
 
@@ -468,4 +468,7 @@ class Displacement:
         just = w.ti_displaced == model.month
         model.flows["displaced_by_region"] = (
             np.bincount(w.region[just], minlength=model.data.n_regions) * model.person_weight
+        )
+        model.flows["displaced_by_group"] = (
+            np.bincount(w.group[just], minlength=len(GROUPS)) * model.person_weight
         )

@@ -12,7 +12,10 @@ month ``t`` are
 - ``B_p``: desired jobs at demand 1 (filled jobs plus the initial vacancy rate at
   generation; lowered by automation, raised by reinstatement and redeployment), agents;
 - ``ln D_t = rho * ln D_{t-1} + sigma * e_t``: the national business cycle, AR(1);
-- ``ln L_{rs,t} = rho_l * ln L_{rs,t-1} + sigma_l * e_{rs,t}``: region x sector shocks;
+- ``ln L_{rs,t} = rho_l * ln L_{rs,t-1} + sigma_l * e_{rs,t}``: region x sector shocks,
+  times ``(LF_{r,t-1} / LF_{r,0}) ** zeta``: local demand follows the region's labour
+  force (people who arrive buy local goods, services and housing; firms follow
+  workers), so migration does not create unemployment by itself;
 - ``G_t = (1 + g) ** (t / 12)``: exogenous trend growth of all jobs, ``g`` per year;
 - ``N_{s,t}``: the sector's new-work index (productivity effect of automation times
   the sector's relative trend, :mod:`sim.mechanisms.new_jobs`);
@@ -40,6 +43,7 @@ import numpy as np
 from numba import njit
 
 from sim.rng import stream_generator
+from sim.state import IN_TRAINING
 
 if TYPE_CHECKING:
     from sim.mechanisms.new_jobs import NewJobs
@@ -123,6 +127,11 @@ class Demand:
             1:
         ].reshape(self.log_local.shape)
         growth = (1.0 + p.trend_growth_annual) ** (model.month / 12.0)
+        local = np.exp(self.log_local)
+        if model.month > 1 and p.population_elasticity > 0:
+            lf = model.region_status[:, :, : IN_TRAINING + 1].sum(axis=2)
+            ratio = lf[model.month - 1] / np.maximum(lf[0], 1e-9)
+            local = local * (ratio**p.population_elasticity)[:, None]
         posts = model.posts
         desired_jobs_kernel(
             posts.jobs_base,
@@ -131,7 +140,7 @@ class Demand:
             self.job_cost_initial,
             posts.region,
             posts.sector,
-            np.exp(self.log_local),
+            local,
             float(np.exp(self.log_national)),
             growth * self.new_jobs.sector_index(),
             (1.0 + model.cfg.wages.trend_growth_annual) ** (model.month / 12.0),

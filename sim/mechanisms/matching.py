@@ -4,12 +4,15 @@ Rule
 ----
 *Searchers.* Every unemployed worker searches; an employed worker searches with
 probability ``p_ojs`` (on-the-job search). An unemployed searcher sends ``A_u``
-applications, an on-the-job searcher ``A_e``.
+applications, plus ``A_p`` more if they use the public online job platform (an
+Enbek-like service: open to workers with digital literacy ``>= d_p`` and a regular
+legal status); an on-the-job searcher sends ``A_e``.
 
 *Where an application goes.* For each application the worker picks
 
-- a region: their own, or with probability ``p_other`` another region chosen
-  uniformly (a gravity choice replaces this when migration lands);
+- a region: their own, or with probability ``p_other`` another region ``d`` drawn
+  from the gravity prior ``pi(r -> d)`` proportional to ``population_d /
+  distance_rd ** gamma`` (see :mod:`sim.mechanisms.migration`);
 - with probability ``p_any`` (``p_apply_any_occupation``) an open application: a
   vacancy slot drawn uniformly among all open slots of the region, whatever the
   occupation; otherwise (directed search)
@@ -21,8 +24,16 @@ applications, an on-the-job searcher ``A_e``.
 - and a vacancy: uniformly among the open vacancy slots of that (region, occupation)
   cell, so a post with ``v`` vacancies is ``v`` times as likely to be picked.
 
-*Screening.* The application is read with probability ``p_read``; the applicant must
-have skill level ``>= s_o - gap`` (``s_o`` the job's ISCO skill level); the wage
+*Screening.* The application is read with probability ``p_read``; the applicant's
+skill level as employers see it (foreign qualifications may be unrecognised) must be
+``>= s_o - gap`` (``s_o`` the job's ISCO skill level); an irregular migrant can only
+be hired into an informal post; the applicant passes the digital and language screen
+with probability
+
+    clip(1 - k_d max(0, D_o - d_i) - k_l max(0, L_o - l_i), 0, 1)
+
+(``D_o`` the occupation's digital-skill need, ``L_o = lambda x`` its interactive task
+share, ``d_i, l_i`` the worker's digital literacy and language proficiency); the wage
 ``w_p * z_i`` (offer times the worker's productivity, floored at the minimum wage)
 must reach the unemployed worker's reservation wage, or exceed an employed worker's
 current wage by the factor ``1 + g_min``.
@@ -30,7 +41,12 @@ current wage by the factor ``1 + g_min``.
 *Hiring.* Valid applications are processed in the order of a uniform priority key:
 a post hires while it has vacancies left and the worker has not been hired this
 month. This is random serial dictatorship, a standard near-linear clearing that gives
-each applicant the same chance whatever the order of agents in memory.
+each applicant the same chance whatever the order of agents in memory. A native hired
+in another region becomes an internal migrant there.
+
+The kernel also counts, by (region, ISCO major group), the unemployed searchers and
+their hires, from which migration estimates job-finding chances, and the hires that
+change region, by origin and destination.
 
 Draws are tied to (worker, month, application number) in the ``matching`` stream.
 """
@@ -42,13 +58,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from sim.data import GROUPS
+from sim.mechanisms.migration import gravity_prior
 from sim.rng import stream_key, uniform
-from sim.state import EMPLOYED, UNEMPLOYED
+from sim.state import EMPLOYED, IRREGULAR, REGULAR, UNEMPLOYED
+
+NATIVE = GROUPS.index("native")
+INTERNAL_MIGRANT = GROUPS.index("internal_migrant")
 
 if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
-_DRAWS_PER_APPLICATION = 5  # draw indices reserved per application (region, occupation, ...)
+_DRAWS_PER_APPLICATION = 6  # draw indices reserved per application (region, occupation, ...)
 
 
 @njit(cache=True)
@@ -119,6 +140,10 @@ def matching_kernel(
     w_occupation: np.ndarray,
     w_sector: np.ndarray,
     w_skill: np.ndarray,
+    w_digital: np.ndarray,
+    w_language: np.ndarray,
+    w_legal: np.ndarray,
+    w_group: np.ndarray,
     w_wage: np.ndarray,
     w_productivity: np.ndarray,
     w_months: np.ndarray,
@@ -129,7 +154,12 @@ def matching_kernel(
     p_filled: np.ndarray,
     p_jobs_desired: np.ndarray,
     p_wage_offer: np.ndarray,
+    p_informal: np.ndarray,
     occ_skill: np.ndarray,
+    occ_major: np.ndarray,
+    occ_digital_need: np.ndarray,
+    occ_language_need: np.ndarray,
+    region_cdf: np.ndarray,
     nb_ptr: np.ndarray,
     nb_occ: np.ndarray,
     nb_w: np.ndarray,
@@ -146,8 +176,19 @@ def matching_kernel(
     skill_gap: int,
     ojs_min_gain: float,
     minimum_wage: float,
+    platform_literacy: float,
+    apps_platform: int,
+    screen_digital: float,
+    screen_language: float,
+    searchers_cell: np.ndarray,
+    hires_cell: np.ndarray,
+    moves_od: np.ndarray,
 ) -> tuple[int, int, int, int]:
     """Run one month of search and hiring in place.
+
+    ``searchers_cell`` and ``hires_cell`` ([region * 9 + major - 1]) receive the
+    unemployed searchers and their hires; ``moves_od`` ([origin, destination]) the
+    hires that change region. All counts are agents.
 
     Returns
     -------
@@ -165,12 +206,18 @@ def matching_kernel(
     # Pass 1: decide who searches and count applications (for one allocation).
     n_apps = 0
     searching = np.zeros(n, dtype=np.int8)
+    n_apps_of = np.zeros(n, dtype=np.int32)
     for i in range(n):
         if w_status[i] == UNEMPLOYED:
             searching[i] = 1
-            n_apps += apps_unemployed
+            n_apps_of[i] = apps_unemployed
+            if w_legal[i] == REGULAR and w_digital[i] >= platform_literacy:
+                n_apps_of[i] += apps_platform
+            n_apps += n_apps_of[i]
+            searchers_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
         elif w_status[i] == EMPLOYED and uniform(key, month, i, 0) < p_ojs:
             searching[i] = 2
+            n_apps_of[i] = apps_employed
             n_apps += apps_employed
     app_worker = np.empty(n_apps, dtype=np.int64)
     app_post = np.empty(n_apps, dtype=np.int32)
@@ -180,14 +227,12 @@ def matching_kernel(
     for i in range(n):
         if searching[i] == 0:
             continue
-        n_i = apps_unemployed if searching[i] == 1 else apps_employed
+        n_i = n_apps_of[i]
         for a in range(n_i):
             base = 1 + a * _DRAWS_PER_APPLICATION
             r = w_region[i]
             if n_regions > 1 and uniform(key, month, i, base) < p_other_region:
-                r = np.int64(uniform(key, month, i, base + 1) * (n_regions - 1))
-                if r >= w_region[i]:
-                    r += 1
+                r = _draw_destination(region_cdf, r, uniform(key, month, i, base + 1))
             o_own = w_occupation[i]
             row = r * n_occ
             if uniform(key, month, i, base + 3) < p_any:
@@ -233,6 +278,12 @@ def matching_kernel(
                     continue
                 # Reuse the accepted part of the draw to pick the slot uniformly.
                 p = slots[cell_ptr[c] + np.int64(u_slot / p_read * n_slots)]
+            if w_legal[i] == IRREGULAR and not p_informal[p]:
+                continue
+            shortfall = screen_digital * max(0.0, occ_digital_need[o] - w_digital[i])
+            shortfall += screen_language * max(0.0, occ_language_need[o] - w_language[i])
+            if shortfall > 0.0 and uniform(key, month, i, base + 5) < shortfall:
+                continue
             offer = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
             if searching[i] == 1:
                 if offer < w_reservation[i]:
@@ -263,10 +314,14 @@ def matching_kernel(
             job_to_job += 1
         else:
             from_unemployment += 1
+            hires_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
         if p_occupation[p] != w_occupation[i]:
             occupation_changes += 1
         if p_region[p] != w_region[i]:
             region_changes += 1
+            moves_od[w_region[i], p_region[p]] += 1
+            if w_group[i] == NATIVE:
+                w_group[i] = INTERNAL_MIGRANT
         w_status[i] = EMPLOYED
         w_post[i] = p
         w_region[i] = p_region[p]
@@ -276,6 +331,21 @@ def matching_kernel(
         w_months[i] = 0
         w_reservation[i] = 0.0
     return from_unemployment, job_to_job, occupation_changes, region_changes
+
+
+@njit(cache=True)
+def _draw_destination(region_cdf: np.ndarray, origin: int, u: float) -> int:
+    """A region other than ``origin`` drawn from row ``origin`` of the cumulative prior."""
+    row = region_cdf[origin]
+    lo, hi = 0, row.shape[0] - 1
+    target = u * row[hi]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if row[mid] > target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 class Matching:
@@ -290,18 +360,34 @@ class Matching:
             d.mobility_indptr, d.mobility_target, d.mobility_weight
         )
         self.occ_skill = d.occupation_skill.astype(np.int8)
+        self.occ_major = d.occupation_major.astype(np.int8)
+        self.occ_digital_need = d.occupation_digital_need.astype(np.float64)
+        self.region_cdf = np.cumsum(
+            gravity_prior(d.region_population, d.region_distance_km, model.cfg.migration), axis=1
+        )
+        n_reg = d.n_regions
+        self.searchers_cell = np.zeros(n_reg * 9)
+        self.hires_cell = np.zeros(n_reg * 9)
+        self.moves_od = np.zeros((n_reg, n_reg), dtype=np.int64)
 
     def step(self, model: LabourMarketModel) -> None:
         """Match searchers to vacancies and record the flows (agents)."""
-        w, p, cfg = model.workers, model.posts, model.cfg
+        w, p, cfg, d = model.workers, model.posts, model.cfg, model.data
         m = cfg.matching
+        self.searchers_cell[:] = 0.0
+        self.hires_cell[:] = 0.0
+        self.moves_od[:] = 0
         hires_u, j2j, occ_changes, reg_changes = matching_kernel(
             w.status,
             w.post,
             w.region,
             w.occupation,
             w.sector,
-            w.skill,
+            w.skill_recognised,
+            w.digital_literacy,
+            w.language,
+            w.legal_status,
+            w.group,
             w.wage,
             w.productivity,
             w.months_in_status,
@@ -312,7 +398,12 @@ class Matching:
             p.filled,
             p.jobs_desired,
             p.wage_offer,
+            p.informal,
             self.occ_skill,
+            self.occ_major,
+            self.occ_digital_need,
+            m.language_need_scale * d.occupation_interactive_share,
+            self.region_cdf,
             self.nb_ptr,
             self.nb_occ,
             self.nb_w,
@@ -329,6 +420,13 @@ class Matching:
             m.skill_gap_allowed,
             m.on_the_job_min_gain,
             model.minimum_wage,
+            m.platform_literacy,
+            m.platform_applications,
+            m.screen_digital,
+            m.screen_language,
+            self.searchers_cell,
+            self.hires_cell,
+            self.moves_od,
         )
         model.flows["hires_from_unemployment"] = hires_u
         model.flows["job_to_job"] = j2j

@@ -1,0 +1,690 @@
+"""Migration: moves between regions, foreign labour, kandas and emigration.
+
+Rule
+----
+*Internal migration.* Each month an unemployed worker of region ``r`` considers
+moving with probability ``q = q0`` (``q0 k_d`` if displaced by automation). Employed
+workers move with a job: through applications to other regions in matching (see
+:mod:`sim.mechanisms.matching`), which use the same gravity prior. A considering
+worker looks at one destination ``d`` drawn from the gravity prior
+
+    pi(r -> d) = P_d / dist_rd ** gamma / sum_{d' != r} P_d' / dist_rd' ** gamma
+
+(``P`` population, ``dist`` the great-circle distance between administrative centres)
+and moves when the expected income gain over the horizon ``H`` beats the cost:
+
+    H (Y_d - Y_r) / W_rm  >  c_0 + c_km dist_rd / 1000 + c_f [age >= 35]
+                             - a_d - s / W_rm - sigma eps_i,
+
+with ``Y_x = W_xm z_i E_H(f_xm)`` the expected monthly income of a job-seeker in
+region ``x`` (``W_xm`` the mean wage of the worker's ISCO major group ``m`` there,
+``z_i`` their productivity, ``E_H(f)`` the expected share of the ``H`` months spent
+employed when the monthly job-finding rate is ``f``); costs in months of the home
+wage ``W_rm``: a fixed ``c_0``, a distance part and a family part for workers aged
+35 or more; ``a_d`` the destination's amenity (housing, services, networks;
+calibrated), ``s`` the relocation subsidy in KZT and ``eps_i`` a standard logistic
+taste shock of scale ``sigma``. With ``sigma = 0`` the rule is deterministic: move
+exactly when the gain beats the cost.
+
+Job-finding rates ``f_rm`` are the unemployed's hires over searchers in the
+matching step, smoothed over months. Movers keep their occupation and rescale their
+reservation wage to the destination's wage level. A native who moves becomes an
+internal migrant.
+
+*Calibration.* At month 0 (after the burn-in) the amenities ``a_d`` are fitted so
+that every region's expected net migration (moves by this rule plus the
+cross-region hires of matching measured in the burn-in) equals the data's
+(registered net moves 2022-2024 x labour-force participation), by a fixed point on
+the expected flows of (region, major group, age class) cells of the unemployed; the
+amenities are centred on a labour-force-weighted mean of 0 and the relocation
+subsidy is left out, so a policy does not move the calibration. The gross number of
+moves follows from ``q0`` and the costs.
+
+*Foreign labour.* An employed foreign migrant returns home with probability
+``1 / T_stay`` a month, an unemployed one ``k_r`` times as often; they join the
+pool abroad and may come again. The desired inflow is the month-0 return flow (a
+stationary stock) times ``(w_t / w_0) ** eta``, the national mean wage relative to
+month 0 (origin wages fixed). A share ``rho`` arrives without a permit; the rest
+needs a permit under the annual quota (persons per simulation year); of the inflow
+the quota refuses, a share ``kappa`` comes anyway, irregularly. Arrivals are drawn
+from the pool at random, come back to the region of their template and, with
+probability ``p_job``, have a job lined up (one of up to 8 open vacancy slots of the
+region that passes the skill and status screen); else they arrive unemployed with the
+origin's wage as reservation wage.
+
+*Work permits.* Permits are tied to a job: a foreign migrant with a permit who lost
+their job this month loses the permit with probability ``p_loss`` and stays as an
+irregular migrant (only informal jobs, no public services) until regularised.
+
+*Kandas.* ``K / 12 x`` labour-force share kandas arrive a month, unemployed, in the
+regions of their settlement shares, with regular status.
+
+*Emigration.* A resident of the labour force (not a foreign migrant) emigrates
+with probability ``e_r = e / 12 * n * (Y_r / Y) ** -eps_e`` a month, times
+``k_e`` if unemployed for 12 months or more (``Y_r`` the region's expected income,
+``Y`` the national, ``n`` normalises the month-0 mean to ``e / 12``). Emigration is
+permanent.
+
+Draws are tied to (worker, month) in the ``migration`` and ``immigration`` streams.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from sim.config import MigrationConfig
+from sim.data import GROUPS
+from sim.rng import stream_key, uniform
+from sim.state import (
+    ABROAD,
+    EMIGRATED,
+    EMPLOYED,
+    IRREGULAR,
+    REGULAR,
+    UNEMPLOYED,
+)
+
+if TYPE_CHECKING:
+    from sim.model import LabourMarketModel
+
+NATIVE = GROUPS.index("native")
+INTERNAL_MIGRANT = GROUPS.index("internal_migrant")
+FOREIGN = GROUPS.index("foreign_migrant")
+KANDAS = GROUPS.index("kandas")
+_N_MAJOR = 9
+_MIN_DISTANCE_KM = 50.0  # keeps the gravity weight finite for neighbouring centres
+_JOB_FINDING_SMOOTHING = 0.2  # weight of the current month in the smoothed rates
+_SLOT_TRIES = 8  # vacancies an arriving migrant's network looks at
+_LONG_TERM_MONTHS = 12
+
+
+def gravity_prior(
+    population: np.ndarray, distance_km: np.ndarray, cfg: MigrationConfig
+) -> np.ndarray:
+    """Row-stochastic destination prior ``pi[r, d]`` (zero diagonal)."""
+    weight = population[None, :] / np.maximum(distance_km, _MIN_DISTANCE_KM) ** cfg.distance_decay
+    np.fill_diagonal(weight, 0.0)
+    return weight / weight.sum(axis=1, keepdims=True)
+
+
+@njit(cache=True)
+def employed_share(f: float, horizon: int) -> float:
+    """Expected share of ``horizon`` months employed for a job-seeker finding work at rate
+    ``f`` a month (and keeping it): ``1 - (1 - f)(1 - (1 - f)^H) / (f H)``."""
+    if f <= 0.0:
+        return 0.0
+    if f >= 1.0:
+        return 1.0
+    stay = 1.0 - f
+    return 1.0 - stay * (1.0 - stay**horizon) / (f * horizon)
+
+
+@njit(cache=True)
+def _logistic(u: float) -> float:
+    u = min(max(u, 1e-12), 1.0 - 1e-12)
+    return np.log(u / (1.0 - u))
+
+
+@njit(cache=True)
+def migration_kernel(
+    w_status: np.ndarray,
+    w_post: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    w_group: np.ndarray,
+    w_age: np.ndarray,
+    w_wage: np.ndarray,
+    w_productivity: np.ndarray,
+    w_months: np.ndarray,
+    w_reservation: np.ndarray,
+    w_ti_displaced: np.ndarray,
+    w_legal: np.ndarray,
+    p_filled: np.ndarray,
+    occ_major: np.ndarray,
+    region_wage: np.ndarray,
+    region_employed_share: np.ndarray,
+    region_cdf: np.ndarray,
+    distance_km: np.ndarray,
+    amenity: np.ndarray,
+    emigration_rate: np.ndarray,
+    key: np.uint64,
+    tick: int,
+    horizon: int,
+    consider_rate: float,
+    displaced_factor: float,
+    cost_fixed: float,
+    cost_per_1000km: float,
+    cost_family: float,
+    taste_scale: float,
+    relocation_subsidy: float,
+    return_rate: float,
+    return_unemployed_factor: float,
+    emigration_unemployed_factor: float,
+    permit_loss: float,
+    minimum_wage: float,
+    moves_od: np.ndarray,
+    departures_by_group: np.ndarray,
+) -> tuple[int, int, int, int]:
+    """Internal moves, return migration and emigration of one month, in place.
+
+    ``region_wage`` and ``region_employed_share`` are [region, major - 1] tables of
+    mean wages (KZT per month) and ``E_H(f)``. Returns (internal moves, subsidised
+    moves, returns home, emigrants), in agents; ``moves_od`` and
+    ``departures_by_group`` receive the moves by (origin, destination) and the
+    returns and emigrants by group.
+    """
+    n_regions = region_wage.shape[0]
+    moves = 0
+    subsidised = 0
+    returns = 0
+    emigrants = 0
+    for i in range(w_status.shape[0]):
+        s = w_status[i]
+        if s != EMPLOYED and s != UNEMPLOYED:
+            continue
+        unemployed = s == UNEMPLOYED
+        g = w_group[i]
+        if (
+            g == FOREIGN
+            and unemployed
+            and w_months[i] == 0
+            and w_legal[i] == REGULAR
+            and uniform(key, tick, i, 4) < permit_loss
+        ):
+            w_legal[i] = IRREGULAR
+        if g == FOREIGN:
+            p_leave = return_rate * (return_unemployed_factor if unemployed else 1.0)
+        else:
+            p_leave = emigration_rate[w_region[i]]
+            if unemployed and w_months[i] >= _LONG_TERM_MONTHS:
+                p_leave *= emigration_unemployed_factor
+        if uniform(key, tick, i, 0) < p_leave:
+            if not unemployed:
+                p_filled[w_post[i]] -= 1
+                w_post[i] = -1
+            w_status[i] = ABROAD if g == FOREIGN else EMIGRATED
+            w_months[i] = 0
+            w_ti_displaced[i] = -1
+            departures_by_group[g] += 1
+            if g == FOREIGN:
+                returns += 1
+            else:
+                emigrants += 1
+            continue
+        if n_regions < 2 or not unemployed:
+            continue
+        r = w_region[i]
+        q = consider_rate * (displaced_factor if w_ti_displaced[i] >= 0 else 1.0)
+        if uniform(key, tick, i, 1) >= q:
+            continue
+        d = _destination(region_cdf, r, uniform(key, tick, i, 2))
+        m = occ_major[w_occupation[i]] - 1
+        home_wage = region_wage[r, m]
+        if home_wage <= 0.0 or region_wage[d, m] <= 0.0:
+            continue
+        z = w_productivity[i]
+        y_dest = region_wage[d, m] * z * region_employed_share[d, m]
+        y_home = home_wage * z * region_employed_share[r, m]
+        gain = horizon * (y_dest - y_home) / home_wage
+        cost = cost_fixed + cost_per_1000km * distance_km[r, d] / 1000.0 - amenity[d]
+        if w_age[i] >= 35:
+            cost += cost_family
+        cost -= relocation_subsidy / home_wage
+        shock = taste_scale * _logistic(uniform(key, tick, i, 3)) if taste_scale > 0.0 else 0.0
+        if gain - cost + shock <= 0.0:
+            continue
+        w_reservation[i] = max(minimum_wage, w_reservation[i] * region_wage[d, m] / home_wage)
+        if relocation_subsidy > 0.0:
+            subsidised += 1
+        w_region[i] = d
+        if g == NATIVE:
+            w_group[i] = INTERNAL_MIGRANT
+        moves_od[r, d] += 1
+        moves += 1
+    return moves, subsidised, returns, emigrants
+
+
+@njit(cache=True)
+def _destination(region_cdf: np.ndarray, origin: int, u: float) -> int:
+    row = region_cdf[origin]
+    lo, hi = 0, row.shape[0] - 1
+    target = u * row[hi]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if row[mid] > target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True)
+def arrival_kernel(
+    arrivals: np.ndarray,
+    irregular: np.ndarray,
+    w_status: np.ndarray,
+    w_post: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    w_sector: np.ndarray,
+    w_skill_recognised: np.ndarray,
+    w_legal: np.ndarray,
+    w_wage: np.ndarray,
+    w_productivity: np.ndarray,
+    w_months: np.ndarray,
+    w_reservation: np.ndarray,
+    reservation_floor: np.ndarray,
+    p_occupation: np.ndarray,
+    p_sector: np.ndarray,
+    p_filled: np.ndarray,
+    p_jobs_desired: np.ndarray,
+    p_wage_offer: np.ndarray,
+    p_informal: np.ndarray,
+    occ_skill: np.ndarray,
+    slot_ptr: np.ndarray,
+    slots: np.ndarray,
+    key: np.uint64,
+    tick: int,
+    p_job: float,
+    skill_gap: int,
+    minimum_wage: float,
+) -> int:
+    """Bring the workers ``arrivals`` into the labour force; returns those arriving to a job.
+
+    ``irregular[k]`` says whether arrival ``k`` has no permit; ``reservation_floor[k]``
+    is their reservation wage if they arrive unemployed (KZT per month).
+    """
+    with_job = 0
+    for k in range(arrivals.shape[0]):
+        i = arrivals[k]
+        w_legal[i] = IRREGULAR if irregular[k] else REGULAR
+        w_status[i] = UNEMPLOYED
+        w_post[i] = -1
+        w_months[i] = 0
+        w_reservation[i] = max(minimum_wage, reservation_floor[k])
+        r = w_region[i]
+        lo, n_slots = slot_ptr[r], slot_ptr[r + 1] - slot_ptr[r]
+        if n_slots == 0 or uniform(key, tick, i, 0) >= p_job:
+            continue
+        for t in range(_SLOT_TRIES):
+            p = slots[lo + np.int64(uniform(key, tick, i, 1 + t) * n_slots)]
+            if p_filled[p] >= p_jobs_desired[p]:
+                continue
+            if w_skill_recognised[i] < occ_skill[p_occupation[p]] - skill_gap:
+                continue
+            if irregular[k] and not p_informal[p]:
+                continue
+            p_filled[p] += 1
+            w_status[i] = EMPLOYED
+            w_post[i] = p
+            w_occupation[i] = p_occupation[p]
+            w_sector[i] = p_sector[p]
+            w_wage[i] = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
+            w_reservation[i] = 0.0
+            with_job += 1
+            break
+    return with_job
+
+
+@njit(cache=True)
+def region_vacancy_slots(
+    jobs_desired: np.ndarray, filled: np.ndarray, region: np.ndarray, n_regions: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Open vacancy slots grouped by region (CSR: pointers, post of each slot)."""
+    ptr = np.zeros(n_regions + 1, dtype=np.int64)
+    for p in range(filled.shape[0]):
+        v = jobs_desired[p] - filled[p]
+        if v > 0:
+            ptr[region[p] + 1] += v
+    for r in range(n_regions):
+        ptr[r + 1] += ptr[r]
+    slots = np.empty(ptr[n_regions], dtype=np.int32)
+    fill = ptr[:-1].copy()
+    for p in range(filled.shape[0]):
+        for _ in range(jobs_desired[p] - filled[p]):
+            slots[fill[region[p]]] = p
+            fill[region[p]] += 1
+    return ptr, slots
+
+
+def _acceptance(margin: np.ndarray, sigma: float) -> np.ndarray:
+    """Share of considering workers whose gain minus cost plus taste shock is positive."""
+    return 1.0 / (1.0 + np.exp(-np.clip(margin / sigma, -50.0, 50.0)))
+
+
+def _stochastic_round(x: float, u: float) -> int:
+    base = int(np.floor(x))
+    return base + (1 if u < x - base else 0)
+
+
+class Migration:
+    """Internal moves, foreign labour inflow and return, kandas, emigration."""
+
+    name = "migration"
+
+    def __init__(self, model: LabourMarketModel, matching) -> None:
+        cfg, d = model.cfg, model.data
+        self.matching = matching
+        self.key = stream_key(cfg.seed, self.name)
+        self.key_arrivals = stream_key(cfg.seed, "immigration")
+        n_reg = d.n_regions
+        self.region_cdf = np.cumsum(
+            gravity_prior(d.region_population, d.region_distance_km, cfg.migration), axis=1
+        )
+        self.occ_major = d.occupation_major.astype(np.int8)
+        self.occ_skill = d.occupation_skill.astype(np.int8)
+        self.job_finding = np.full(n_reg * _N_MAJOR, np.nan)
+        self.burn_in_moves = np.zeros((n_reg, n_reg))  # cross-region hires, agents
+        self.burn_in_months = 0
+        self.amenity = np.zeros(n_reg)
+        self.emigration_rate = np.zeros(n_reg)
+        self.emigration_norm = 1.0
+        self.base_inflow = 0.0  # foreign arrivals a month at month-0 wages, agents
+        self.mean_wage_0 = 1.0
+        self.quota_used: dict[int, float] = {}  # simulation year -> regular permits, persons
+        self.origin_wage = d.origin_wage.astype(np.float64)
+
+    # ---- state summaries ---------------------------------------------------------------
+    def _update_job_finding(self) -> None:
+        m = self.matching
+        rate = np.divide(
+            m.hires_cell,
+            m.searchers_cell,
+            out=np.full_like(m.hires_cell, np.nan),
+            where=m.searchers_cell > 0,
+        )
+        fresh = np.isnan(self.job_finding)
+        self.job_finding = np.where(
+            fresh,
+            rate,
+            np.where(
+                np.isnan(rate),
+                self.job_finding,
+                (1 - _JOB_FINDING_SMOOTHING) * self.job_finding + _JOB_FINDING_SMOOTHING * rate,
+            ),
+        )
+
+    def _tables(self, model: LabourMarketModel) -> tuple[np.ndarray, np.ndarray]:
+        """Mean wage [region, major] (posts' offers over filled jobs) and ``E_H(f)``."""
+        p, d = model.posts, model.data
+        n_reg = d.n_regions
+        cell = p.region.astype(np.int64) * _N_MAJOR + self.occ_major[p.occupation] - 1
+        jobs = np.bincount(cell, p.filled, n_reg * _N_MAJOR)
+        pay = np.bincount(cell, p.filled * p.wage_offer.astype(np.float64), n_reg * _N_MAJOR)
+        wage = np.divide(pay, jobs, out=np.zeros_like(pay), where=jobs > 0)
+        # Cells without jobs take the region's mean wage.
+        region_mean = pay.reshape(n_reg, -1).sum(1) / np.maximum(jobs.reshape(n_reg, -1).sum(1), 1)
+        wage = np.where(jobs > 0, wage, np.repeat(region_mean, _N_MAJOR))
+        f = np.nan_to_num(self.job_finding, nan=np.nanmean(self.job_finding))
+        horizon = model.cfg.migration.horizon_months
+        share = np.array([employed_share(x, horizon) for x in f])
+        return wage.reshape(n_reg, _N_MAJOR), share.reshape(n_reg, _N_MAJOR)
+
+    # ---- month 0 -----------------------------------------------------------------------
+    def on_start(self, model: LabourMarketModel) -> None:
+        """Calibrate the gravity model, the foreign inflow and emigration at month 0."""
+        w, d, cfg = model.workers, model.data, model.cfg.migration
+        wage, share = self._tables(model)
+        in_lf = (w.status == EMPLOYED) | (w.status == UNEMPLOYED)
+        weight = model.person_weight
+        # Foreign inflow: the month-0 return flow, so the stock is stationary.
+        foreign = in_lf & (w.group == FOREIGN)
+        unemp = w.status == UNEMPLOYED
+        returns = (
+            foreign.sum() + (cfg.foreign_return_unemployed_factor - 1) * (foreign & unemp).sum()
+        )
+        self.base_inflow = returns / cfg.foreign_stay_months
+        employed = w.status == EMPLOYED
+        self.mean_wage_0 = float(w.wage[employed].mean()) if employed.any() else 1.0
+        # Emigration: regional expected income relative to national, normalised.
+        region = w.region.astype(np.int64)
+        lf_region = np.bincount(region[in_lf], minlength=d.n_regions).astype(float)
+        y_region = self._region_income(wage, share, lf_region, model)
+        ltu = in_lf & unemp & (w.months_in_status >= _LONG_TERM_MONTHS) & (w.group != FOREIGN)
+        resident = in_lf & (w.group != FOREIGN)
+        rel = y_region[region[resident]] ** -cfg.emigration_income_elasticity
+        factor = np.where(ltu[resident], cfg.emigration_unemployed_factor, 1.0)
+        self.emigration_norm = 1.0 / max(float(np.mean(rel * factor)), 1e-12)
+        if cfg.calibrate and self.burn_in_months > 0:
+            self._calibrate_gravity(model, wage, share, weight)
+
+    def _region_income(
+        self, wage: np.ndarray, share: np.ndarray, lf_region: np.ndarray, model
+    ) -> np.ndarray:
+        """Expected income of each region relative to the national (LF-weighted)."""
+        y = (wage * share).mean(axis=1)
+        national = float((y * lf_region).sum() / max(lf_region.sum(), 1.0))
+        # Floored so a region where nobody finds work has a finite (high) emigration rate.
+        return np.maximum(y / max(national, 1e-9), 0.05)
+
+    def _calibrate_gravity(
+        self, model: LabourMarketModel, wage: np.ndarray, share: np.ndarray, weight: float
+    ) -> None:
+        w, d, cfg = model.workers, model.data, model.cfg.migration
+        n_reg = d.n_regions
+        idx = np.flatnonzero(w.status == UNEMPLOYED)
+        old = (w.age[idx] >= 35).astype(np.int64)
+        major = self.occ_major[w.occupation[idx]].astype(np.int64) - 1
+        region = w.region[idx].astype(np.int64)
+        cell = (region * _N_MAJOR + major) * 2 + old
+        n_cells = n_reg * _N_MAJOR * 2
+        count = np.bincount(cell, minlength=n_cells).astype(float)
+        z_mean = np.bincount(cell, w.productivity[idx].astype(np.float64), n_cells)
+        z_mean /= np.maximum(count, 1)
+        c_r = np.repeat(np.arange(n_reg), _N_MAJOR * 2)
+        c_m = np.tile(np.repeat(np.arange(_N_MAJOR), 2), n_reg)
+        c_o = np.tile([0, 1], n_reg * _N_MAJOR)
+        prior = gravity_prior(d.region_population, d.region_distance_km, cfg)
+        home_wage = wage[c_r, c_m]
+        y_home = home_wage * z_mean * share[c_r, c_m]
+        y_dest = wage[:, c_m].T * z_mean[:, None] * share[:, c_m].T  # [cell, d]
+        gain = cfg.horizon_months * (y_dest - y_home[:, None]) / home_wage[:, None]
+        cost = (
+            cfg.moving_cost_months
+            + cfg.distance_cost_months * d.region_distance_km[c_r] / 1000.0
+            + cfg.family_cost_months * c_o[:, None]
+        )
+        considering = (count * cfg.consider_rate * weight)[:, None] * prior[c_r]
+        sigma = max(cfg.taste_scale_months, 0.5)
+        participation = d.region_labour_force.sum() / d.region_population.sum()
+        target = (d.region_arrivals_annual - d.region_departures_annual) / 12 * participation
+        job_led = self.burn_in_moves / self.burn_in_months * weight
+        want = target - (job_led.sum(0) - job_led.sum(1))
+        lf = d.region_labour_force
+        amenity = np.zeros(n_reg)
+        for _ in range(3000):
+            flow = np.zeros((n_reg, n_reg))
+            np.add.at(flow, c_r, considering * _acceptance(gain - cost + amenity, sigma))
+            net = flow.sum(0) - flow.sum(1)
+            gross = flow.sum(0) + flow.sum(1)
+            amenity += sigma * (want - net) / np.maximum(gross, 1e-9)
+            amenity -= (amenity * lf).sum() / lf.sum()
+        self.amenity = amenity
+        self.calibration = {
+            "target_net": target,
+            "model_net": net + job_led.sum(0) - job_led.sum(1),
+            "gross": flow.sum() + job_led.sum(),
+        }
+
+    # ---- the month ---------------------------------------------------------------------
+    def step(self, model: LabourMarketModel) -> None:
+        """Move, send home, bring in and let emigrate; record the flows (agents)."""
+        self._update_job_finding()
+        if model.burning_in:
+            self.burn_in_moves += self.matching.moves_od
+            self.burn_in_months += 1
+            model.flows["internal_moves"] = int(self.matching.moves_od.sum())
+            return
+        cfg = model.cfg.migration
+        w, p, d = model.workers, model.posts, model.data
+        n_reg, n_grp = d.n_regions, len(GROUPS)
+        moves_od = self.matching.moves_od.astype(np.int64).copy()
+        departures = np.zeros(n_grp, dtype=np.int64)
+        arrivals = np.zeros(n_grp, dtype=np.int64)
+        moves = subsidised = returns = emigrants = 0
+        if cfg.enabled:
+            wage, share = self._tables(model)
+            lf_region = np.bincount(
+                w.region[(w.status == EMPLOYED) | (w.status == UNEMPLOYED)], minlength=n_reg
+            ).astype(float)
+            rel_income = self._region_income(wage, share, lf_region, model)
+            emigration = (
+                cfg.emigration_rate_annual
+                / 12
+                * self.emigration_norm
+                * rel_income**-cfg.emigration_income_elasticity
+            )
+            moves, subsidised, returns, emigrants = migration_kernel(
+                w.status,
+                w.post,
+                w.region,
+                w.occupation,
+                w.group,
+                w.age,
+                w.wage,
+                w.productivity,
+                w.months_in_status,
+                w.reservation_wage,
+                w.ti_displaced,
+                w.legal_status,
+                p.filled,
+                self.occ_major,
+                wage,
+                share,
+                self.region_cdf,
+                d.region_distance_km,
+                self.amenity,
+                emigration,
+                self.key,
+                model.tick,
+                cfg.horizon_months,
+                cfg.consider_rate,
+                cfg.displaced_consider_factor,
+                cfg.moving_cost_months,
+                cfg.distance_cost_months,
+                cfg.family_cost_months,
+                cfg.taste_scale_months,
+                cfg.relocation_subsidy,
+                1.0 / cfg.foreign_stay_months,
+                cfg.foreign_return_unemployed_factor,
+                cfg.emigration_unemployed_factor,
+                cfg.permit_loss_on_job_loss,
+                model.minimum_wage,
+                moves_od,
+                departures,
+            )
+            arrivals[FOREIGN], irregular = self._foreign_arrivals(model)
+            arrivals[KANDAS] = self._kandas_arrivals(model, wage)
+            model.flows["irregular_arrivals"] = irregular
+        model.flows["internal_moves"] = int(moves_od.sum())
+        model.flows["migration_moves"] = moves
+        model.flows["relocation_subsidy_kzt"] = subsidised * cfg.relocation_subsidy
+        model.flows["returns"] = returns
+        model.flows["emigrants"] = emigrants
+        model.flows["immigrants"] = int(arrivals.sum())
+        model.flows["foreign_arrivals"] = int(arrivals[FOREIGN])
+        model.flows["kandas_arrivals"] = int(arrivals[KANDAS])
+        model.flows["arrivals_by_group"] = arrivals
+        model.flows["departures_by_group"] = departures
+        model.flows["moves_od"] = moves_od
+
+    def _pick_from_pool(self, model: LabourMarketModel, group: int, k: int) -> np.ndarray:
+        """``k`` workers abroad of ``group``, chosen by a uniform priority (CRN)."""
+        w = model.workers
+        pool = np.flatnonzero((w.status == ABROAD) & (w.group == group))
+        if k <= 0 or len(pool) == 0:
+            return pool[:0]
+        if k >= len(pool):
+            return pool
+        priority = _priorities(pool, self.key_arrivals, model.tick)
+        return np.sort(pool[np.argpartition(priority, k - 1)[:k]])
+
+    def _foreign_arrivals(self, model: LabourMarketModel) -> tuple[int, int]:
+        cfg, w = model.cfg.migration, model.workers
+        weight = model.person_weight
+        mean_wage = max(model.national.get("mean_wage", self.mean_wage_0), 1.0)
+        desired = self.base_inflow * (mean_wage / self.mean_wage_0) ** cfg.foreign_wage_elasticity
+        u = [uniform(self.key_arrivals, model.tick, 0, j) for j in range(2)]
+        regular_wanted = _stochastic_round(desired * (1 - cfg.foreign_irregular_share), u[0])
+        year = (model.month - 1) // 12
+        room = max(cfg.foreign_quota_annual - self.quota_used.get(year, 0.0), 0.0)
+        regular = min(regular_wanted, int(np.floor(room / weight + 1e-9)))
+        refused = regular_wanted - regular
+        irregular = _stochastic_round(
+            desired * cfg.foreign_irregular_share + cfg.quota_spillover * refused, u[1]
+        )
+        chosen = self._pick_from_pool(model, FOREIGN, regular + irregular)
+        regular = min(regular, len(chosen))
+        self.quota_used[year] = self.quota_used.get(year, 0.0) + regular * weight
+        is_irregular = np.arange(len(chosen)) >= regular
+        floor = self.origin_wage[np.maximum(w.origin[chosen], 0)]
+        self._arrive(model, chosen, is_irregular, floor, cfg.foreign_prearranged_job)
+        return len(chosen), int(is_irregular.sum())
+
+    def _kandas_arrivals(self, model: LabourMarketModel, wage: np.ndarray) -> int:
+        cfg, w = model.cfg.migration, model.workers
+        expected = cfg.kandas_arrivals_annual * cfg.kandas_labour_force_share / 12 * model.cfg.scale
+        k = _stochastic_round(expected, uniform(self.key_arrivals, model.tick, 0, 2))
+        chosen = self._pick_from_pool(model, KANDAS, k)
+        major = self.occ_major[w.occupation[chosen]].astype(np.int64) - 1
+        floor = (
+            model.cfg.wages.reservation_ratio
+            * wage[w.region[chosen].astype(np.int64), major]
+            * w.productivity[chosen]
+        )
+        self._arrive(model, chosen, np.zeros(len(chosen), dtype=np.bool_), floor, 0.0)
+        return len(chosen)
+
+    def _arrive(
+        self,
+        model: LabourMarketModel,
+        chosen: np.ndarray,
+        irregular: np.ndarray,
+        reservation_floor: np.ndarray,
+        p_job: float,
+    ) -> None:
+        if len(chosen) == 0:
+            return
+        w, p, d = model.workers, model.posts, model.data
+        slot_ptr, slots = region_vacancy_slots(p.jobs_desired, p.filled, p.region, d.n_regions)
+        arrival_kernel(
+            chosen.astype(np.int64),
+            irregular.astype(np.bool_),
+            w.status,
+            w.post,
+            w.region,
+            w.occupation,
+            w.sector,
+            w.skill_recognised,
+            w.legal_status,
+            w.wage,
+            w.productivity,
+            w.months_in_status,
+            w.reservation_wage,
+            np.asarray(reservation_floor, dtype=np.float64),
+            p.occupation,
+            p.sector,
+            p.filled,
+            p.jobs_desired,
+            p.wage_offer,
+            p.informal,
+            self.occ_skill,
+            slot_ptr,
+            slots,
+            self.key_arrivals,
+            model.tick,
+            p_job,
+            model.cfg.matching.skill_gap_allowed,
+            model.minimum_wage,
+        )
+
+
+@njit(cache=True)
+def _priorities(pool: np.ndarray, key: np.uint64, tick: int) -> np.ndarray:
+    out = np.empty(pool.shape[0])
+    for k in range(pool.shape[0]):
+        out[k] = uniform(key, tick, pool[k], 9)
+    return out
