@@ -267,3 +267,37 @@ def test_yearly_flows_add_up_to_the_monthly_moves(quota_run):
         total = quota_run.moves_od[year - 1].sum()
         assert total == pytest.approx(nat.loc[months, "internal_moves"].sum())
         assert total > 0
+
+
+# ---- calibration across seeds ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def net_migration_runs():
+    """Mean annual net internal migration by region, baseline at scale 0.01, 5 seeds."""
+    from sim.runner import simulate
+
+    nets = []
+    for seed in range(1, 6):
+        tables, _ = simulate(compose_config("baseline", scale=0.01, seed=seed, horizon_months=60))
+        f = tables["flows"]
+        net = f.groupby("destination", observed=True)["persons"].sum() - f.groupby(
+            "origin", observed=True
+        )["persons"].sum()
+        nets.append(net / 5.0)
+    return nets
+
+
+def test_net_internal_migration_flows_towards_the_three_cities(net_migration_runs):
+    for net in net_migration_runs:
+        top = set(net.sort_values(ascending=False).index[:3])
+        assert top == {"Astana city", "Almaty city", "Shymkent city"}
+        assert net["Turkistan Region"] < 0
+
+
+def test_net_migration_by_region_follows_the_data(net_migration_runs):
+    from sim.data import load_dataset
+
+    data = load_dataset(None, "unit")
+    participation = data.region_labour_force.sum() / data.region_population.sum()
+    target = (data.region_arrivals_annual - data.region_departures_annual) * participation
+    model = np.mean([net.reindex(data.region_names).to_numpy() for net in net_migration_runs], 0)
+    assert np.corrcoef(model, target)[0, 1] > 0.75
