@@ -5,7 +5,15 @@ import pytest
 
 from sim.data import GROUPS, load_dataset
 from sim.runner import compose_config
-from sim.state import EMPLOYED, UNEMPLOYED, _firm_sizes, generate_population, nbytes
+from sim.state import (
+    ABROAD,
+    EMPLOYED,
+    IRREGULAR,
+    UNEMPLOYED,
+    _firm_sizes,
+    generate_population,
+    nbytes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +47,37 @@ def test_margins_match_the_data(data, population):
 
 def test_groups_match_migrant_stocks(data, population):
     cfg, (w, _, _) = population
-    persons = np.bincount(w.group, minlength=4) / cfg.scale
+    resident = w.status != ABROAD  # the pool of migrants abroad is not in the stocks
+    persons = np.bincount(w.group[resident], minlength=4) / cfg.scale
     expected = data.migrant_stocks.sum(axis=0)
     for g in range(1, 4):
         assert abs(persons[g] - expected[g]) / expected[g] < 0.05, GROUPS[g]
+
+
+def test_migrant_attributes_follow_their_groups(data, population):
+    cfg, (w, _, p) = population
+    foreign = (w.group == GROUPS.index("foreign_migrant")) & (w.status != ABROAD)
+    native = w.group == GROUPS.index("native")
+    assert w.language[foreign].mean() < w.language[native].mean() - 0.2
+    assert w.digital_literacy[foreign].mean() < w.digital_literacy[native].mean()
+    assert (w.origin[foreign] >= 0).all() and (w.origin[~foreign & (w.status != ABROAD)] < 0).all()
+    irregular = foreign & (w.legal_status == IRREGULAR)
+    assert 0.2 < irregular.sum() / foreign.sum() < 0.4
+    # Irregular migrants with a job hold informal posts; informality near the data's 13.6%.
+    employed = w.status == EMPLOYED
+    assert p.informal[w.post[irregular & employed]].all()
+    assert 0.10 < p.informal[w.post[employed]].mean() < 0.20
+    # Unrecognised foreign qualifications: real skill one above the level employers see.
+    gap = w.skill.astype(int) - w.skill_recognised
+    assert set(np.unique(gap[foreign])) <= {0, 1} and 0.3 < gap[foreign].mean() < 0.6
+    assert (gap[native] == 0).all()
+    # The pool abroad: foreign migrants and kandas only, with no job.
+    abroad = w.status == ABROAD
+    assert abroad.any() and (w.post[abroad] == -1).all()
+    assert set(np.unique(w.group[abroad])) == {
+        GROUPS.index("foreign_migrant"),
+        GROUPS.index("kandas"),
+    }
 
 
 def test_wages_reproduce_the_regional_order(data, population):
