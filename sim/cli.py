@@ -42,13 +42,16 @@ def _main(cfg: DictConfig) -> None:
         tables, facts = simulate(typed)
         figures = []
         if typed.output.figures:
+            from sim.data import load_dataset
             from sim.plots import write_standard_figures
 
+            data = load_dataset(typed.population.data_dir, typed.population.occupation_level)
             figures = write_standard_figures(
                 tables,
                 out_dir / "figures",
                 typed.scenario_name,
                 payroll_tax=typed.automation.payroll_tax,
+                net_migration_data=data.net_migration_labour_force,
             )
         write_run(out_dir, tables, typed, figures, facts)
     except (ConfigError, DataError) as exc:

@@ -79,6 +79,10 @@ FIGURE_NAMES: tuple[str, ...] = (
     "displacement_new_jobs.png",
     "jobs_at_risk_regions.png",
     "technology_cost_vs_wage.png",
+    "net_migration_by_region.png",
+    "groups_unemployment_wages.png",
+    "displacement_reemployment_by_group.png",
+    "international_migration.png",
 )
 """File names of the standard figures, in the order they are written."""
 
@@ -1018,6 +1022,504 @@ def _fig_technology_cost(
 
 
 # ---------------------------------------------------------------------------
+# Migration and worker-group figures
+# ---------------------------------------------------------------------------
+
+_GAIN_COLOUR = "#2471a3"
+_LOSS_COLOUR = "#c0392b"
+
+
+def _group_label(group: str) -> str:
+    """Display name of a worker group (``'some_group'`` becomes ``'Some group'``)."""
+    return GROUP_LABELS.get(group, str(group).replace("_", " ").capitalize())
+
+
+def _ordered_groups(names: Sequence[str] | np.ndarray) -> list[str]:
+    """Known worker groups in the order of :data:`GROUP_LABELS`, then others sorted."""
+    present = {str(n) for n in names}
+    order = [g for g in GROUP_LABELS if g in present]
+    return order + sorted(present - set(order))
+
+
+def _region_names(*columns: pd.Series) -> list[str]:
+    """Region names of categorical categories and observed values, in first-seen order."""
+    names: dict[str, None] = {}
+    for column in columns:
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            names.update(dict.fromkeys(str(c) for c in column.cat.categories))
+        names.update(dict.fromkeys(str(v) for v in column.dropna().unique()))
+    return list(names)
+
+
+def _net_migration_per_year(
+    flows: pd.DataFrame, national: pd.DataFrame | None
+) -> tuple[pd.Series, int, int]:
+    """Mean annual net internal migration by region from the ``flows`` table.
+
+    Net migration of a region is the persons moving in from other regions minus those
+    moving out (moves within a region are ignored). The total over all simulated years
+    is annualised over the simulated months: year ``y`` covers months ``12(y-1)+1 ..
+    12y``, and a last, partial year counts only its months up to the last month of the
+    ``national`` table. Without that table every year counts as 12 months.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Columns ``year``, ``origin``, ``destination`` and ``persons``.
+    national : pandas.DataFrame or None
+        National table; its largest ``month`` is the last simulated month.
+
+    Returns
+    -------
+    tuple of (pandas.Series, int, int)
+        Net migration in persons per year indexed by region name (every region that
+        appears as origin or destination, 0 without moves), the number of simulated
+        months and the number of simulated years it covers.
+    """
+    frame = flows.dropna(subset=["year", "origin", "destination"])
+    names = _region_names(flows["origin"], flows["destination"])
+    data = pd.DataFrame(
+        {
+            "year": frame["year"].astype(int).to_numpy(),
+            "origin": frame["origin"].astype(str).to_numpy(),
+            "destination": frame["destination"].astype(str).to_numpy(),
+            "persons": pd.to_numeric(frame["persons"], errors="coerce").fillna(0.0).to_numpy(),
+        }
+    )
+    data = data.loc[data["origin"] != data["destination"]]
+    arrivals = data.groupby("destination")["persons"].sum().reindex(names, fill_value=0.0)
+    departures = data.groupby("origin")["persons"].sum().reindex(names, fill_value=0.0)
+    net_total = (arrivals - departures).astype(float)
+
+    years = sorted({int(y) for y in frame["year"]})
+    last_month: int | None = None
+    if national is not None and "month" in national.columns and national["month"].notna().any():
+        last_month = int(national["month"].max())
+    if last_month is None:
+        n_months = 12 * len(years)
+    else:
+        n_months = sum(min(12, max(0, last_month - 12 * (y - 1))) for y in years)
+        if n_months <= 0:
+            n_months = 12 * len(years)
+    annual = net_total * 12.0 / n_months if n_months > 0 else net_total * 0.0
+    return annual, n_months, len(years)
+
+
+def _fig_net_migration(
+    flows: pd.DataFrame,
+    national: pd.DataFrame | None,
+    scenario: str,
+    net_migration_data: Mapping[str, float] | None,
+) -> Figure:
+    """Mean annual net internal migration by region, optionally against data."""
+    model, n_months, n_years = _net_migration_per_year(flows, national)
+    data = pd.Series(dtype=float)
+    if net_migration_data:
+        data = pd.Series(
+            {str(k): float(v) for k, v in net_migration_data.items()}, dtype=float
+        ).dropna()
+        data = data.loc[np.isfinite(data.to_numpy())]
+    regions = list(model.index) + [r for r in data.index if r not in model.index]
+    frame = pd.DataFrame(
+        {"model": model.reindex(regions), "data": data.reindex(regions)}, index=regions
+    )
+    frame["key"] = frame["model"].fillna(frame["data"])
+    frame = frame.sort_values("key", ascending=True, kind="mergesort")
+    has_data = bool(frame["data"].notna().any())
+
+    n = len(frame)
+    fig = _new_figure(12, max(5.0, 0.34 * n + 2.4))
+    ax = fig.subplots()
+    y = np.arange(n)
+    values = frame["model"].to_numpy(dtype=float)
+    drawn = np.nan_to_num(values, nan=0.0)
+    colours = [_GAIN_COLOUR if v >= 0 else _LOSS_COLOUR for v in drawn]
+    ax.barh(y, drawn, height=0.65, color=colours)
+    span = float(np.nanmax(np.abs(np.concatenate([drawn, frame["data"].fillna(0.0)])))) if n else 0
+    span = span if span > 0 else 1.0
+    # Values in a column right of the axes (model, then data), so they never hide a marker.
+    columns = [("Model", values)]
+    if has_data:
+        columns.append(("Data", frame["data"].to_numpy(dtype=float)))
+    column_transform = ax.get_yaxis_transform()  # x in axes fraction, y in data units
+    for k, (header, column) in enumerate(columns):
+        x_text = 1.0 + 0.075 * (k + 1)
+        ax.text(
+            x_text,
+            n - 0.4,
+            header,
+            transform=column_transform,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            fontweight="bold",
+        )
+        for yi, value in zip(y, column, strict=True):
+            text = "–" if not np.isfinite(value) else f"{value:+,.0f}" if value else "0"
+            ax.text(
+                x_text, yi, text, transform=column_transform, ha="right", va="center", fontsize=7.5
+            )
+    if has_data:
+        ax.scatter(
+            frame["data"].to_numpy(dtype=float),
+            y,
+            marker="D",
+            s=34,
+            color="black",
+            zorder=3,
+        )
+    labels = [
+        str(r) if np.isfinite(v) else f"{r} (not in model)"
+        for r, v in zip(frame.index, values, strict=True)
+    ]
+    ax.set_yticks(y, labels=labels, fontsize=8)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_xlim(-span * 1.12, span * 1.12)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(_thousands(0))
+    ax.set_xlabel("Net internal migration (persons per year; + = more arrivals than departures)")
+    ax.grid(True, axis="x", alpha=0.3)
+
+    years_text = "simulation year 1" if n_years == 1 else f"simulation years 1-{n_years}"
+    handles = [
+        Rectangle((0, 0), 1, 1, color=_GAIN_COLOUR, label="Model: net inflow"),
+        Rectangle((0, 0), 1, 1, color=_LOSS_COLOUR, label="Model: net outflow"),
+    ]
+    subtitle = (
+        f"Model: moves between regions (migration and hires in another region), "
+        f"mean per year over the {n_months} simulated months ({years_text})"
+    )
+    if has_data:
+        handles.append(
+            ax.scatter(
+                [], [], marker="D", s=34, color="black", label="Data (labour-force persons/year)"
+            )
+        )
+        both = frame.dropna(subset=["model", "data"])
+        if len(both) >= 3 and both["model"].std() > 0 and both["data"].std() > 0:
+            r = float(np.corrcoef(both["model"], both["data"])[0, 1])
+            subtitle += f"\nCorrelation model vs data across {len(both)} regions: r = {r:.2f}"
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.set_title(subtitle, loc="left", fontsize=9)
+    fig.suptitle(
+        _title(
+            "Net internal migration by region: arrivals − departures, persons per year", scenario
+        ),
+        fontweight="bold",
+    )
+    return fig
+
+
+def _fig_groups_unemployment_wages(
+    groups: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenario: str
+) -> Figure:
+    """Unemployment rate and mean wage by worker group over time, in two panels."""
+    data = groups.assign(group=groups["group"].astype(str))
+    employed = (
+        data["employed"].astype(float).fillna(0.0)
+        if "employed" in data.columns
+        else pd.Series(np.nan, index=data.index)
+    )
+    data = data.assign(
+        labour_force=data["labour_force"].astype(float).fillna(0.0),
+        unemployed=data["unemployed"].astype(float).fillna(0.0),
+        employed=employed,
+        wage_bill=data["mean_wage"].astype(float) * employed,
+    )
+
+    fig = _new_figure(11, 7.5)
+    ax_u, ax_w = fig.subplots(2, 1, sharex=True)
+    plotted_u = plotted_w = 0
+    x_all: np.ndarray | None = None
+    is_date = False
+    for group in _ordered_groups(data["group"].unique()):
+        sub = (
+            data.loc[data["group"] == group]
+            .groupby("month")
+            .agg(
+                labour_force=("labour_force", "sum"),
+                unemployed=("unemployed", "sum"),
+                employed=("employed", "sum"),
+                wage_bill=("wage_bill", "sum"),
+                mean_wage=("mean_wage", "mean"),
+            )
+        )
+        sub = sub.sort_index()
+        x, is_date = _x_values(sub.index.to_numpy(), dates)
+        if x_all is None or len(x) > len(x_all):
+            x_all = x
+        style = _line_style(len(x))
+        colour = GROUP_COLOURS.get(group)
+        label = _group_label(group)
+        if float(sub["labour_force"].sum()) > 0:
+            rate = _safe_ratio(sub["unemployed"], sub["labour_force"]) * 100.0
+            rate = np.where(sub["labour_force"].to_numpy() > 0, rate, np.nan)
+            ax_u.plot(x, rate, linewidth=2, color=colour, label=label, **style)
+            plotted_u += 1
+        if "employed" in groups.columns:
+            wage = _safe_ratio(sub["wage_bill"], sub["employed"])
+            wage = np.where(sub["employed"].to_numpy() > 0, wage, np.nan)
+        else:
+            wage = sub["mean_wage"].astype(float).to_numpy()
+            wage = np.where(wage > 0, wage, np.nan)
+        if np.isfinite(wage).any():
+            ax_w.plot(x, wage / 1e3, linewidth=2, color=colour, label=label, **style)
+            plotted_w += 1
+    if plotted_u == 0:
+        _no_data(ax_u, "No worker group has a labour force")
+    else:
+        ax_u.yaxis.set_major_formatter(PercentFormatter(xmax=100))
+        ax_u.set_ylabel("Unemployment rate\n(% of group labour force)")
+        ax_u.grid(True, alpha=0.3)
+        ax_u.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="Worker group")
+    ax_u.set_title("Unemployment rate by worker group", loc="left", fontsize=10)
+    if plotted_w == 0:
+        _no_data(ax_w, "No worker group has employed members")
+    else:
+        ax_w.yaxis.set_major_formatter(_thousands(0))
+        ax_w.set_ylabel("Mean wage of the employed\n(thousand KZT per month)")
+        ax_w.grid(True, alpha=0.3)
+        if plotted_u == 0:
+            ax_w.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="Worker group")
+    ax_w.set_title("Mean monthly wage by worker group", loc="left", fontsize=10)
+    if x_all is not None and (plotted_u or plotted_w):
+        _format_time_axis(ax_w, x_all, is_date)
+    ax_u.tick_params(labelbottom=False)
+    fig.suptitle(_title("Worker groups: unemployment and wages", scenario), fontweight="bold")
+    return fig
+
+
+def _reemployment_last_month(groups: pd.DataFrame) -> pd.DataFrame:
+    """Displacement and re-employment of displaced workers by group in the last month.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by group (order of :data:`GROUP_LABELS`) with ``displaced`` (persons
+        displaced by automation so far), ``reemployed`` (of them re-employed so far),
+        ``search_months`` (person-months they spent unemployed), ``hazard`` (monthly
+        re-employment hazard ``reemployed / search_months``; NaN without months at
+        risk) and ``mean_months`` (``1 / hazard``, the mean time to re-employment under
+        a constant hazard; NaN when the hazard is 0 or undefined).
+    """
+    data = groups.assign(group=groups["group"].astype(str))
+    last = data.loc[data["month"] == data["month"].max()]
+    columns = {
+        "displaced": "displaced_cum",
+        "reemployed": "reemployed_cum",
+        "search_months": "displaced_search_months_cum",
+    }
+    table = (
+        last.groupby("group")[list(columns.values())]
+        .sum()
+        .astype(float)
+        .fillna(0.0)
+        .rename(columns={v: k for k, v in columns.items()})
+    )
+    table = table.reindex(_ordered_groups(data["group"].unique()), fill_value=0.0)
+    search = table["search_months"].to_numpy()
+    hazard = np.full(len(table), np.nan)
+    np.divide(table["reemployed"].to_numpy(), search, out=hazard, where=search > 0)
+    mean_months = np.full(len(table), np.nan)
+    np.divide(1.0, hazard, out=mean_months, where=np.nan_to_num(hazard, nan=0.0) > 0)
+    return table.assign(hazard=hazard, mean_months=mean_months)
+
+
+def _fig_displacement_reemployment(
+    groups: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenario: str
+) -> Figure:
+    """Cumulative displacement by group and the re-employment hazard of displaced workers."""
+    data = groups.assign(group=groups["group"].astype(str))
+    table = (
+        data.pivot_table(
+            index="month", columns="group", values="displaced_cum", aggfunc="sum", fill_value=0.0
+        )
+        .sort_index()
+        .astype(float)
+    )
+    order = _ordered_groups(table.columns)
+    months = table.index.to_numpy(dtype=int)
+    x, is_date = _x_values(months, dates)
+    style = _line_style(len(x))
+
+    fig = _new_figure(15, 6.8)
+    ax_d, ax_h = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    for group in order:
+        values = table[group].to_numpy()
+        ax_d.plot(
+            x,
+            values,
+            linewidth=2,
+            color=GROUP_COLOURS.get(group),
+            label=f"{_group_label(group)}: {values[-1]:,.0f}",
+            **style,
+        )
+    top_d = float(np.nanmax(table.to_numpy())) if table.size else 0.0
+    ax_d.set_ylim(0.0, max(top_d, 1.0) * 1.05)
+    ax_d.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_d.yaxis.set_major_formatter(_thousands(0))
+    ax_d.set_ylabel("Persons displaced by automation since start (cumulative)")
+    ax_d.grid(True, alpha=0.3)
+    ax_d.legend(loc="upper left", fontsize=8, title="Worker group: total at end", title_fontsize=8)
+    ax_d.set_title("Workers displaced into unemployment by automation", fontsize=11)
+    _format_time_axis(ax_d, x, is_date)
+
+    stats = _reemployment_last_month(groups)
+    positions = np.arange(len(stats))
+    hazard_pct = np.nan_to_num(stats["hazard"].to_numpy(), nan=0.0) * 100.0
+    ax_h.bar(
+        positions,
+        hazard_pct,
+        width=0.6,
+        color=[GROUP_COLOURS.get(g, "#5b7f95") for g in stats.index],
+    )
+    top = float(hazard_pct.max()) if len(hazard_pct) and hazard_pct.max() > 0 else 1.0
+    ax_h.set_ylim(0.0, top * 1.6)
+    for xi, (_group, row) in zip(positions, stats.iterrows(), strict=True):
+        if row["displaced"] <= 0:
+            text = "no displaced\nworkers"
+        elif row["search_months"] <= 0:
+            text = (
+                f"{row['reemployed']:,.0f} re-employed,\n"
+                "no months unemployed yet:\nhazard undefined"
+            )
+        elif row["reemployed"] <= 0:
+            text = (
+                f"0 re-employed in\n{row['search_months']:,.0f} person-months\n(1/hazard undefined)"
+            )
+        else:
+            text = (
+                f"{row['hazard'] * 100:.1f}% per month\n≈ {row['mean_months']:,.1f} months\n"
+                f"({row['reemployed']:,.0f} re-employed /\n"
+                f"{row['search_months']:,.0f} person-months)"
+            )
+        ax_h.text(
+            xi,
+            float(hazard_pct[xi]) + top * 0.03,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color="black" if row["displaced"] > 0 else "grey",
+        )
+    ax_h.set_xticks(positions, labels=[textwrap.fill(_group_label(g), 16) for g in stats.index])
+    ax_h.tick_params(axis="x", labelsize=8)
+    ax_h.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=1))
+    ax_h.set_ylabel("Re-employment hazard (% of displaced job seekers per month)")
+    ax_h.grid(True, axis="y", alpha=0.3)
+    last_label = _month_label(int(months[-1]), dates)
+    ax_h.set_title(
+        f"Monthly re-employment hazard of displaced workers, {last_label}\n"
+        "= re-employed / person-months unemployed since displacement;\n"
+        "≈ months = implied mean time to re-employment (1 / hazard)",
+        fontsize=10,
+    )
+    ax_h.text(
+        0.01,
+        0.99,
+        "No 95% interval: it needs agent counts, and the person weight\n"
+        "(persons per agent) is not in the groups table.",
+        transform=ax_h.transAxes,
+        ha="left",
+        va="top",
+        fontsize=7,
+        color="0.35",
+    )
+    fig.suptitle(
+        _title("Automation displacement and re-employment by worker group", scenario),
+        fontweight="bold",
+    )
+    return fig
+
+
+def _fig_international_migration(
+    national: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenario: str
+) -> Figure:
+    """Monthly international arrivals and departures, and the foreign migrant stocks."""
+    nat = national.sort_values("month")
+
+    def col(frame: pd.DataFrame, name: str) -> np.ndarray:
+        return frame[name].astype(float).fillna(0.0).to_numpy()
+
+    # Month 0 is the initial state without flows; show flows from month 1 when possible.
+    flows = nat.loc[nat["month"] > nat["month"].min()] if len(nat) > 1 else nat
+    fx, is_date = _x_values(flows["month"].to_numpy(), dates)
+    sx, _ = _x_values(nat["month"].to_numpy(), dates)
+    irregular = col(flows, "irregular_arrivals")
+    regular = col(flows, "foreign_arrivals") - irregular
+    kandas = col(flows, "kandas_arrivals")
+    returns = col(flows, "returns")
+    emigrants = col(flows, "emigrants")
+    net = regular + irregular + kandas - returns - emigrants
+    series = [
+        ("Foreign arrivals, regular (with permit)", regular, GROUP_COLOURS["foreign_migrant"], "-"),
+        ("Foreign arrivals, irregular", irregular, "#bcbd22", "-"),
+        ("Kandas arrivals", kandas, GROUP_COLOURS["kandas"], "-"),
+        ("Foreign migrants returning home", returns, "#d62728", "--"),
+        ("Emigrants (other groups leaving Kazakhstan)", emigrants, "0.45", "--"),
+    ]
+
+    fig = _new_figure(12, 8)
+    ax_f, ax_s = fig.subplots(2, 1, sharex=True)
+    if len(nat) > 1:
+        style = _line_style(len(fx))
+        for label, values, colour, linestyle in series:
+            ax_f.plot(
+                fx, values, color=colour, linestyle=linestyle, linewidth=1.8, label=label, **style
+            )
+        ax_f.plot(
+            fx,
+            net,
+            color="black",
+            linewidth=2.4,
+            label="Net = arrivals − returns − emigrants",
+            **style,
+        )
+        ax_f.axhline(0.0, color="black", linewidth=0.8)
+        if not np.any(np.abs(np.concatenate([item[1] for item in series])) > 0):
+            ax_f.set_ylim(-1.0, 1.0)
+        ax_f.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_f.yaxis.set_major_formatter(_thousands(0))
+        ax_f.set_ylabel("Persons per month")
+        ax_f.grid(True, alpha=0.3)
+        ax_f.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    else:
+        _no_data(ax_f, "No monthly flows: the table holds only the initial month")
+    ax_f.set_title("International arrivals and departures (labour force)", loc="left", fontsize=10)
+
+    style = _line_style(len(sx))
+    foreign = col(nat, "foreign_migrants")
+    irregular_stock = col(nat, "irregular_migrants")
+    ax_s.plot(
+        sx,
+        foreign,
+        color=GROUP_COLOURS["foreign_migrant"],
+        linewidth=2.2,
+        label=f"Foreign migrants in the labour force ({foreign[-1]:,.0f} at end)",
+        **style,
+    )
+    ax_s.plot(
+        sx,
+        irregular_stock,
+        color="#bcbd22",
+        linewidth=2.2,
+        label=f"Workers with irregular status ({irregular_stock[-1]:,.0f} at end)",
+        **style,
+    )
+    ax_s.set_ylim(0.0, max(float(np.max(foreign)), float(np.max(irregular_stock)), 1.0) * 1.05)
+    ax_s.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_s.yaxis.set_major_formatter(_thousands(0))
+    ax_s.set_ylabel("Persons (stock)")
+    ax_s.grid(True, alpha=0.3)
+    ax_s.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax_s.set_title("Foreign migrant and irregular-status stocks", loc="left", fontsize=10)
+    ax_f.tick_params(labelbottom=False)
+    _format_time_axis(ax_s, sx, is_date)
+    fig.suptitle(_title("Kazakhstan: international migration", scenario), fontweight="bold")
+    return fig
+
+
+# ---------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------
 
@@ -1056,6 +1558,7 @@ def write_standard_figures(
     scenario: str = "",
     *,
     payroll_tax: float = 0.15,
+    net_migration_data: Mapping[str, float] | None = None,
 ) -> list[Path]:
     """Write the standard figures as PNG (dpi 120) into ``out_dir`` and return their paths.
 
@@ -1068,9 +1571,11 @@ def write_standard_figures(
     tables : dict of str to pandas.DataFrame
         Output tables of a run: ``"national"`` (one row per month), ``"regions"``
         (month by region), ``"occupations"`` (month by ISCO-08 occupation), ``"groups"``
-        (month by worker group), ``"risk"`` (month 0, region by occupation) and
-        ``"technologies"`` (month by technology by region). Counts are persons; rates
-        and shares are fractions in [0, 1]; wages and costs are KZT per month.
+        (month by worker group), ``"risk"`` (month 0, region by occupation),
+        ``"technologies"`` (month by technology by region) and ``"flows"`` (simulation
+        year by origin region by destination region; months 1-12 are year 1). Counts
+        are persons (flows per month or per year, stocks at the end of the month);
+        rates and shares are fractions in [0, 1]; wages and costs are KZT per month.
     out_dir : pathlib.Path
         Destination directory; created (with parents) if missing.
     scenario : str, optional
@@ -1078,6 +1583,11 @@ def write_standard_figures(
     payroll_tax : float, optional
         Employer payroll tax as a fraction of wages; the wage bill per job compared with
         technology costs is ``mean_wage * (1 + payroll_tax)``. Default 0.15.
+    net_migration_data : mapping of str to float, optional
+        Observed net internal migration by region name, in labour-force persons per
+        year (arrivals minus departures), drawn next to the model's mean annual net
+        migration in ``net_migration_by_region.png``. Non-finite values are ignored;
+        regions absent from the model are shown with the data only.
 
     Returns
     -------
@@ -1085,8 +1595,10 @@ def write_standard_figures(
         Paths of the written files, in the order of :data:`FIGURE_NAMES`:
         ``unemployment_vacancies.png``, ``beveridge_curve.png``, ``regions_panel.png``,
         ``employment_by_occupation_group.png``, ``groups.png``, ``adoption_by_region.png``,
-        ``displacement_new_jobs.png``, ``jobs_at_risk_regions.png`` and
-        ``technology_cost_vs_wage.png``.
+        ``displacement_new_jobs.png``, ``jobs_at_risk_regions.png``,
+        ``technology_cost_vs_wage.png``, ``net_migration_by_region.png``,
+        ``groups_unemployment_wages.png``, ``displacement_reemployment_by_group.png``
+        and ``international_migration.png``.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -1153,6 +1665,45 @@ def write_standard_figures(
             lambda: _fig_technology_cost(
                 table("technologies"), table("regions"), national, dates, scenario, payroll_tax
             ),
+        ),
+        (
+            "net_migration_by_region.png",
+            {"flows": ("year", "origin", "destination", "persons")},
+            lambda: _fig_net_migration(table("flows"), national, scenario, net_migration_data),
+        ),
+        (
+            "groups_unemployment_wages.png",
+            {"groups": ("month", "group", "labour_force", "unemployed", "mean_wage")},
+            lambda: _fig_groups_unemployment_wages(table("groups"), dates, scenario),
+        ),
+        (
+            "displacement_reemployment_by_group.png",
+            {
+                "groups": (
+                    "month",
+                    "group",
+                    "displaced_cum",
+                    "reemployed_cum",
+                    "displaced_search_months_cum",
+                )
+            },
+            lambda: _fig_displacement_reemployment(table("groups"), dates, scenario),
+        ),
+        (
+            "international_migration.png",
+            {
+                "national": (
+                    "month",
+                    "foreign_arrivals",
+                    "irregular_arrivals",
+                    "kandas_arrivals",
+                    "returns",
+                    "emigrants",
+                    "foreign_migrants",
+                    "irregular_migrants",
+                )
+            },
+            lambda: _fig_international_migration(table("national"), dates, scenario),
         ),
     ]
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sim.plots import FIGURE_NAMES, write_standard_figures
+from sim.plots import (
+    FIGURE_NAMES,
+    _net_migration_per_year,
+    _reemployment_last_month,
+    write_standard_figures,
+)
 
 PNG_MAGIC = b"\x89PNG"
 
@@ -23,6 +29,37 @@ OCCUPATIONS = [
     ("9313", "Building construction labourers", 9),
 ]
 GROUPS = ["native", "internal_migrant", "foreign_migrant", "kandas"]
+NEW_FIGURES = (
+    "net_migration_by_region.png",
+    "groups_unemployment_wages.png",
+    "displacement_reemployment_by_group.png",
+    "international_migration.png",
+)
+GROUP_FIGURES = (
+    "groups.png",
+    "groups_unemployment_wages.png",
+    "displacement_reemployment_by_group.png",
+)
+
+
+def _synthetic_flows(n_years: int) -> pd.DataFrame:
+    """Moves between the synthetic regions in each of ``n_years`` years.
+
+    Region ``i`` sends ``100 * (i + 1)`` persons a year to each other region, so with
+    ``n`` regions its net migration is ``100 * (n * (n + 1) / 2 - n * (i + 1))`` a year.
+    """
+    rows = [
+        {"year": year, "origin": origin, "destination": destination, "persons": 100.0 * (i + 1)}
+        for year in range(1, n_years + 1)
+        for i, origin in enumerate(REGIONS)
+        for destination in REGIONS
+        if destination != origin
+    ]
+    flows = pd.DataFrame(rows, columns=["year", "origin", "destination", "persons"])
+    flows["year"] = flows["year"].astype(np.int32)
+    for column in ("origin", "destination"):
+        flows[column] = pd.Categorical(flows[column], REGIONS)
+    return flows
 
 
 def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -58,10 +95,29 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "automation_share": 0.005 + 0.001 * months,
             "mean_wage": 380_000.0 + 1_500.0 * months,
             "internal_moves": np.full(n_months, 15_000.0),
+            "migration_moves": np.full(n_months, 9_000.0),
             "immigrants": np.full(n_months, 2_000.0),
+            "foreign_arrivals": np.full(n_months, 1_700.0),
+            "irregular_arrivals": np.full(n_months, 500.0),
+            "kandas_arrivals": np.full(n_months, 300.0),
+            "returns": np.full(n_months, 1_600.0) + rng.normal(0, 100, n_months),
             "emigrants": np.full(n_months, 1_500.0),
+            "foreign_migrants": 300_000.0 + 100.0 * months,
+            "irregular_migrants": 100_000.0 - 500.0 * months,
         }
     )
+    # Month 0 is the initial state: no flows yet.
+    flow_columns = [
+        "internal_moves",
+        "migration_moves",
+        "immigrants",
+        "foreign_arrivals",
+        "irregular_arrivals",
+        "kandas_arrivals",
+        "returns",
+        "emigrants",
+    ]
+    national.loc[national["month"] == 0, flow_columns] = 0.0
 
     region_rows = []
     for i, region in enumerate(REGIONS):
@@ -109,6 +165,11 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             # The last group ("kandas") is empty: zero labour force throughout.
             lf = 0.0 if group == "kandas" else 5_000_000.0 / (k + 1)
             unemp = lf * (0.05 + 0.01 * k)
+            # Natives are displaced and re-employed, internal migrants displaced but not
+            # yet re-employed, foreign migrants and kandas not displaced at all.
+            displaced = {"native": 1_000.0 * m, "internal_migrant": 200.0 * m}.get(group, 0.0)
+            reemployed = 0.4 * displaced if group == "native" else 0.0
+            search = 2.5 * displaced
             group_rows.append(
                 {
                     "month": m,
@@ -118,7 +179,13 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                     "unemployed": unemp,
                     "in_training": 0.0,
                     "reskilled_cum": 0.0,
-                    "mean_wage": 0.0 if lf == 0 else 350_000.0,
+                    "mean_wage": 0.0 if lf == 0 else 350_000.0 - 20_000.0 * k + 500.0 * m,
+                    "displaced_cum": displaced,
+                    "reemployed_cum": reemployed,
+                    "displaced_search_months_cum": search,
+                    "months_to_reemployment_cum": 3.0 * reemployed,
+                    "arrivals_cum": 100.0 * m if group in ("foreign_migrant", "kandas") else 0.0,
+                    "departures_cum": 80.0 * m,
                 }
             )
 
@@ -159,14 +226,18 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     technologies["technology"] = pd.Categorical(technologies["technology"], TECHNOLOGIES)
     regions = pd.DataFrame(region_rows)
     regions["region"] = pd.Categorical(regions["region"], REGIONS)
+    groups = pd.DataFrame(group_rows)
+    groups["group"] = pd.Categorical(groups["group"], GROUPS)
 
     return {
         "national": national,
         "regions": regions,
         "occupations": pd.DataFrame(occupation_rows),
-        "groups": pd.DataFrame(group_rows),
+        "groups": groups,
         "risk": pd.DataFrame(risk_rows),
         "technologies": technologies,
+        # As in a run: months 1-12 are year 1; a run of month 0 only has no flows.
+        "flows": _synthetic_flows(-(-(n_months - 1) // 12)),
     }
 
 
@@ -193,9 +264,16 @@ def test_write_standard_figures_13_months(tmp_path: Path) -> None:
 
 
 @pytest.mark.filterwarnings("error")
-def test_write_standard_figures_single_month(tmp_path: Path) -> None:
-    paths = write_standard_figures(_synthetic_tables(1), tmp_path)
-    _check_output(paths, tmp_path)
+def test_write_standard_figures_single_month(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    tables = _synthetic_tables(1)
+    assert tables["flows"].empty  # a run of month 0 only has no moves between regions
+    with caplog.at_level(logging.WARNING, logger="sim.plots"):
+        paths = write_standard_figures(tables, tmp_path)
+    expected = tuple(n for n in FIGURE_NAMES if n != "net_migration_by_region.png")
+    _check_output(paths, tmp_path, expected)
+    assert any("net_migration_by_region.png" in r.getMessage() for r in caplog.records)
 
 
 def test_overwrite_existing_figures(tmp_path: Path) -> None:
@@ -218,16 +296,23 @@ def test_missing_table_is_skipped(tmp_path: Path) -> None:
     tables = _synthetic_tables(3)
     del tables["groups"]
     paths = write_standard_figures(tables, tmp_path)
-    assert [p.name for p in paths] == [n for n in FIGURE_NAMES if n != "groups.png"]
-    assert not (tmp_path / "groups.png").exists()
+    assert [p.name for p in paths] == [n for n in FIGURE_NAMES if n not in GROUP_FIGURES]
+    for name in GROUP_FIGURES:
+        assert not (tmp_path / name).exists()
 
 
 def test_figure_names_extended() -> None:
-    assert FIGURE_NAMES[-4:] == (
+    assert FIGURE_NAMES == (
+        "unemployment_vacancies.png",
+        "beveridge_curve.png",
+        "regions_panel.png",
+        "employment_by_occupation_group.png",
+        "groups.png",
         "adoption_by_region.png",
         "displacement_new_jobs.png",
         "jobs_at_risk_regions.png",
         "technology_cost_vs_wage.png",
+        *NEW_FIGURES,
     )
 
 
@@ -239,7 +324,9 @@ def test_risk_and_technologies_missing(
     tables = _synthetic_tables(n_months)
     del tables["risk"]
     tables["technologies"] = tables["technologies"].iloc[0:0]  # empty counts as missing
-    skipped = ("jobs_at_risk_regions.png", "technology_cost_vs_wage.png")
+    skipped: tuple[str, ...] = ("jobs_at_risk_regions.png", "technology_cost_vs_wage.png")
+    if n_months == 1:
+        skipped += ("net_migration_by_region.png",)  # no flows in a run of month 0 only
     with caplog.at_level(logging.WARNING, logger="sim.plots"):
         paths = write_standard_figures(tables, tmp_path)
     expected = tuple(n for n in FIGURE_NAMES if n not in skipped)
@@ -269,3 +356,205 @@ def test_technology_cost_payroll_tax_and_cheap_technology(tmp_path: Path) -> Non
     )
     paths = write_standard_figures(tables, tmp_path, payroll_tax=0.0)
     _check_output(paths, tmp_path)
+
+
+# Tables each figure needs (for tests that pass only some tables, to stay fast).
+FIGURE_TABLES: dict[str, tuple[str, ...]] = {
+    "unemployment_vacancies.png": ("national",),
+    "beveridge_curve.png": ("national",),
+    "regions_panel.png": ("regions",),
+    "employment_by_occupation_group.png": ("occupations",),
+    "groups.png": ("groups",),
+    "adoption_by_region.png": ("regions",),
+    "displacement_new_jobs.png": ("national",),
+    "jobs_at_risk_regions.png": ("risk",),
+    "technology_cost_vs_wage.png": ("technologies", "regions"),
+    "net_migration_by_region.png": ("flows",),
+    "groups_unemployment_wages.png": ("groups",),
+    "displacement_reemployment_by_group.png": ("groups",),
+    "international_migration.png": ("national",),
+}
+
+
+def _subset(tables: dict[str, pd.DataFrame], *keys: str) -> dict[str, pd.DataFrame]:
+    """Only the tables ``keys`` of ``tables``."""
+    return {key: tables[key] for key in keys}
+
+
+def _buildable(*keys: str) -> tuple[str, ...]:
+    """Figures (in output order) whose tables are all among ``keys``."""
+    return tuple(n for n in FIGURE_NAMES if set(FIGURE_TABLES[n]) <= set(keys))
+
+
+def test_figure_tables_cover_all_figures() -> None:
+    assert set(FIGURE_TABLES) == set(FIGURE_NAMES)
+
+
+def _expected_net_per_year() -> pd.Series:
+    """Annual net migration of :func:`_synthetic_flows` (see its docstring)."""
+    n = len(REGIONS)
+    return pd.Series(
+        [100.0 * (n * (n + 1) / 2 - n * (i + 1)) for i in range(n)], index=REGIONS, dtype=float
+    )
+
+
+def test_net_migration_per_year_annualises_partial_year() -> None:
+    flows = _synthetic_flows(2)
+    # Year 2 has only 6 simulated months (months 13-18), at the same monthly rate.
+    flows.loc[flows["year"] == 2, "persons"] *= 0.5
+    national = _synthetic_tables(19)["national"]  # months 0..18
+    net, n_months, n_years = _net_migration_per_year(flows, national)
+    assert (n_months, n_years) == (18, 2)
+    pd.testing.assert_series_equal(net, _expected_net_per_year(), check_names=False)
+    assert net.sum() == pytest.approx(0.0)
+    # Without the national table every year counts as 12 months.
+    net_no_national, n_months, _ = _net_migration_per_year(flows, None)
+    assert n_months == 24
+    pd.testing.assert_series_equal(
+        net_no_national, 0.75 * _expected_net_per_year(), check_names=False
+    )
+
+
+def test_net_migration_keeps_regions_without_moves() -> None:
+    flows = _synthetic_flows(1)
+    flows = flows.loc[(flows["origin"] != "Lakeside Province")]
+    flows = flows.loc[flows["destination"] != "Lakeside Province"]
+    net, _, _ = _net_migration_per_year(flows, None)
+    assert list(net.index) == REGIONS  # from the categories
+    assert net["Lakeside Province"] == 0.0
+    assert net.sum() == pytest.approx(0.0)
+
+
+def test_reemployment_last_month() -> None:
+    groups = pd.DataFrame(
+        {
+            "month": [0, 0, 0, 0, 5, 5, 5, 5],
+            "group": ["native", "internal_migrant", "foreign_migrant", "kandas"] * 2,
+            "displaced_cum": [0.0, 0.0, 0.0, 0.0, 1_000.0, 500.0, 0.0, 200.0],
+            "reemployed_cum": [0.0, 0.0, 0.0, 0.0, 300.0, 0.0, 0.0, 200.0],
+            "displaced_search_months_cum": [0.0, 0.0, 0.0, 0.0, 2_400.0, 900.0, 0.0, 0.0],
+        }
+    )
+    stats = _reemployment_last_month(groups)
+    assert list(stats.index) == GROUPS
+    assert stats.loc["native", "hazard"] == pytest.approx(300.0 / 2_400.0)
+    assert stats.loc["native", "mean_months"] == pytest.approx(8.0)
+    # Displaced, not re-employed: hazard 0, time to re-employment undefined.
+    assert stats.loc["internal_migrant", "hazard"] == 0.0
+    assert np.isnan(stats.loc["internal_migrant", "mean_months"])
+    # No months at risk: hazard undefined.
+    assert np.isnan(stats.loc["foreign_migrant", "hazard"])
+    assert np.isnan(stats.loc["kandas", "hazard"])
+    assert stats.loc["kandas", "reemployed"] == 200.0
+
+
+@pytest.mark.filterwarnings("error")
+def test_net_migration_data_is_accepted(tmp_path: Path) -> None:
+    # Only the tables the migration figures need, to keep the test fast.
+    tables = _subset(_synthetic_tables(25), "national", "flows")
+    data = {
+        "Almaty city": 12_000.0,
+        "Astana city": 9_500.5,
+        "Atyrau Region": -3_000.0,
+        # "Lakeside Province" has no data; a region with data only and a NaN value:
+        "Unmodelled Region": 150.0,
+        "Broken Region": float("nan"),
+    }
+    paths = write_standard_figures(tables, tmp_path, scenario="data", net_migration_data=data)
+    expected = _buildable("national", "flows")
+    assert "net_migration_by_region.png" in expected
+    _check_output(paths, tmp_path, expected)
+    # An empty mapping draws the model only.
+    paths = write_standard_figures(tables, tmp_path, net_migration_data={})
+    _check_output(paths, tmp_path, expected)
+
+
+@pytest.mark.parametrize("how", ["deleted", "empty", "no_persons"])
+def test_missing_flows_is_skipped(
+    tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    tables = _subset(_synthetic_tables(13), "national", "flows")
+    if how == "deleted":
+        del tables["flows"]
+    elif how == "empty":
+        tables["flows"] = tables["flows"].iloc[0:0]
+    else:
+        tables["flows"] = tables["flows"].drop(columns="persons")
+    with caplog.at_level(logging.WARNING, logger="sim.plots"):
+        paths = write_standard_figures(tables, tmp_path, net_migration_data={"Almaty city": 1.0})
+    skipped = "net_migration_by_region.png"
+    _check_output(paths, tmp_path, tuple(n for n in _buildable("national") if n != skipped))
+    messages = [r.getMessage() for r in caplog.records if skipped in r.getMessage()]
+    assert messages and "flows" in messages[0]
+
+
+def test_missing_migration_columns_are_skipped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    tables = _subset(_synthetic_tables(4), "national", "groups")
+    tables["national"] = tables["national"].drop(columns="irregular_migrants")
+    tables["groups"] = tables["groups"].drop(columns="displaced_search_months_cum")
+    with caplog.at_level(logging.WARNING, logger="sim.plots"):
+        paths = write_standard_figures(tables, tmp_path)
+    skipped = ("displacement_reemployment_by_group.png", "international_migration.png")
+    expected = tuple(n for n in _buildable("national", "groups") if n not in skipped)
+    _check_output(paths, tmp_path, expected)
+    messages = " ".join(record.getMessage() for record in caplog.records)
+    assert "irregular_migrants" in messages and "displaced_search_months_cum" in messages
+
+
+@pytest.mark.filterwarnings("error")
+def test_no_displaced_workers(tmp_path: Path) -> None:
+    tables = _subset(_synthetic_tables(6), "national", "groups")
+    tables["groups"] = tables["groups"].assign(
+        displaced_cum=0.0, reemployed_cum=0.0, displaced_search_months_cum=0.0
+    )
+    paths = write_standard_figures(tables, tmp_path)
+    _check_output(paths, tmp_path, _buildable("national", "groups"))
+
+
+# ---------------------------------------------------------------------------
+# The new figures from the tables of a real (tiny) run
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def run_tables() -> dict[str, pd.DataFrame]:
+    """Tables of a tiny baseline run (scale 0.002, seed 3, 24 months), built once."""
+    from sim.runner import compose_config, simulate
+
+    tables, _facts = simulate(compose_config("baseline", scale=0.002, seed=3, horizon_months=24))
+    return tables
+
+
+def test_new_figures_from_a_run(tmp_path: Path, run_tables: dict[str, pd.DataFrame]) -> None:
+    regions = [str(r) for r in run_tables["flows"]["origin"].cat.categories]
+    data = {region: 1_000.0 * (i - len(regions) / 2) for i, region in enumerate(regions)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        paths = write_standard_figures(
+            run_tables, tmp_path, scenario="baseline", net_migration_data=data
+        )
+    _check_output(paths, tmp_path)
+    for name in NEW_FIGURES:
+        assert (tmp_path / name).stat().st_size > 10_000, name
+
+    net, n_months, n_years = _net_migration_per_year(run_tables["flows"], run_tables["national"])
+    assert (n_months, n_years) == (24, 2)
+    assert sorted(net.index) == sorted(regions)
+    assert net.sum() == pytest.approx(0.0, abs=1e-6)  # moves between regions net out
+    # Moves between regions in the flows table are the national internal moves.
+    national = run_tables["national"]
+    assert run_tables["flows"]["persons"].sum() == pytest.approx(
+        national.loc[national["month"] >= 1, "internal_moves"].sum()
+    )
+
+    stats = _reemployment_last_month(run_tables["groups"])
+    assert list(stats.index) == GROUPS
+    last = run_tables["groups"].loc[run_tables["groups"]["month"] == 24].set_index("group")
+    for group, row in stats.iterrows():
+        assert row["displaced"] == last.loc[group, "displaced_cum"]
+        if row["search_months"] > 0:
+            assert row["hazard"] == pytest.approx(
+                last.loc[group, "reemployed_cum"] / last.loc[group, "displaced_search_months_cum"]
+            )

@@ -163,6 +163,18 @@ class Dataset:
     targets: dict[str, float]
 
     @property
+    def net_migration_labour_force(self) -> dict[str, float]:
+        """Net internal migration by region name, labour-force persons per year.
+
+        Registered net moves (mean of 2022-2024) times the national labour-force
+        participation (labour force / population): the target the migration
+        amenities are calibrated to.
+        """
+        participation = self.region_labour_force.sum() / self.region_population.sum()
+        net = (self.region_arrivals_annual - self.region_departures_annual) * participation
+        return dict(zip(self.region_names, net.tolist(), strict=True))
+
+    @property
     def n_regions(self) -> int:
         return len(self.region_ids)
 

@@ -489,8 +489,7 @@ class Migration:
         )
         considering = (count * cfg.consider_rate * weight)[:, None] * prior[c_r]
         sigma = max(cfg.taste_scale_months, 0.5)
-        participation = d.region_labour_force.sum() / d.region_population.sum()
-        target = (d.region_arrivals_annual - d.region_departures_annual) / 12 * participation
+        target = np.array(list(d.net_migration_labour_force.values())) / 12
         job_led = self.burn_in_moves / self.burn_in_months * weight
         want = target - (job_led.sum(0) - job_led.sum(1))
         lf = d.region_labour_force
