@@ -179,7 +179,7 @@ class MigrationConfig:
     distance_cost_months: float = 2.0  # extra cost per 1,000 km, months of home wage
     family_cost_months: float = 3.0  # extra cost for workers aged 35 or more (family, housing)
     taste_scale_months: float = 6.0  # scale of the logistic personal shock, months of wage
-    consider_rate: float = 0.05  # monthly chance an unemployed worker considers a move
+    consider_rate: float = 0.08  # monthly chance an unemployed worker considers a move
     distance_decay: float = 1.0  # gravity: destinations considered in proportion to
     # population / distance ** decay
     displaced_consider_factor: float = 1.5  # workers displaced by automation consider moving

@@ -501,6 +501,8 @@ class Migration:
             gross = flow.sum(0) + flow.sum(1)
             amenity += sigma * (want - net) / np.maximum(gross, 1e-9)
             amenity -= (amenity * lf).sum() / lf.sum()
+            # Beyond +-10 taste scales a destination is already all or nothing.
+            amenity = np.clip(amenity, -10 * sigma, 10 * sigma)
         self.amenity = amenity
         self.calibration = {
             "target_net": target,
