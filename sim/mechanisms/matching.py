@@ -12,7 +12,7 @@ legal status); an on-the-job searcher sends ``A_e``.
 
 - a region: their own, or with probability ``p_other`` another region ``d`` drawn
   from the gravity prior ``pi(r -> d)`` proportional to ``population_d /
-  distance_rd ** gamma`` (see :mod:`sim.mechanisms.migration`);
+  distance_rd ** gamma`` (:func:`gravity_prior`; migration uses it too);
 - with probability ``p_any`` (``p_apply_any_occupation``) an open application: a
   vacancy slot drawn uniformly among all open slots of the region, whatever the
   occupation; otherwise (directed search)
@@ -58,8 +58,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from sim.config import MigrationConfig
 from sim.data import GROUPS
-from sim.mechanisms.migration import gravity_prior
 from sim.rng import stream_key, uniform
 from sim.state import EMPLOYED, IRREGULAR, REGULAR, UNEMPLOYED
 
@@ -69,7 +69,17 @@ INTERNAL_MIGRANT = GROUPS.index("internal_migrant")
 if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
+_MIN_DISTANCE_KM = 50.0  # keeps the gravity weight finite for neighbouring centres
 _DRAWS_PER_APPLICATION = 6  # draw indices reserved per application (region, occupation, ...)
+
+
+def gravity_prior(
+    population: np.ndarray, distance_km: np.ndarray, cfg: MigrationConfig
+) -> np.ndarray:
+    """Row-stochastic destination prior ``pi[r, d]`` (zero diagonal)."""
+    weight = population[None, :] / np.maximum(distance_km, _MIN_DISTANCE_KM) ** cfg.distance_decay
+    np.fill_diagonal(weight, 0.0)
+    return weight / weight.sum(axis=1, keepdims=True)
 
 
 @njit(cache=True)
@@ -232,7 +242,7 @@ def matching_kernel(
             base = 1 + a * _DRAWS_PER_APPLICATION
             r = w_region[i]
             if n_regions > 1 and uniform(key, month, i, base) < p_other_region:
-                r = _draw_destination(region_cdf, r, uniform(key, month, i, base + 1))
+                r = draw_destination(region_cdf, r, uniform(key, month, i, base + 1))
             o_own = w_occupation[i]
             row = r * n_occ
             if uniform(key, month, i, base + 3) < p_any:
@@ -334,7 +344,7 @@ def matching_kernel(
 
 
 @njit(cache=True)
-def _draw_destination(region_cdf: np.ndarray, origin: int, u: float) -> int:
+def draw_destination(region_cdf: np.ndarray, origin: int, u: float) -> int:
     """A region other than ``origin`` drawn from row ``origin`` of the cumulative prior."""
     row = region_cdf[origin]
     lo, hi = 0, row.shape[0] - 1

@@ -75,8 +75,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim.config import MigrationConfig
 from sim.data import GROUPS
+from sim.mechanisms.matching import Matching, draw_destination, gravity_prior, vacancy_slots
 from sim.rng import stream_key, uniform
 from sim.state import (
     ABROAD,
@@ -95,31 +95,18 @@ INTERNAL_MIGRANT = GROUPS.index("internal_migrant")
 FOREIGN = GROUPS.index("foreign_migrant")
 KANDAS = GROUPS.index("kandas")
 _N_MAJOR = 9
-_MIN_DISTANCE_KM = 50.0  # keeps the gravity weight finite for neighbouring centres
 _JOB_FINDING_SMOOTHING = 0.2  # weight of the current month in the smoothed rates
 _SLOT_TRIES = 8  # vacancies an arriving migrant's network looks at
 _LONG_TERM_MONTHS = 12
 
 
-def gravity_prior(
-    population: np.ndarray, distance_km: np.ndarray, cfg: MigrationConfig
-) -> np.ndarray:
-    """Row-stochastic destination prior ``pi[r, d]`` (zero diagonal)."""
-    weight = population[None, :] / np.maximum(distance_km, _MIN_DISTANCE_KM) ** cfg.distance_decay
-    np.fill_diagonal(weight, 0.0)
-    return weight / weight.sum(axis=1, keepdims=True)
-
-
-@njit(cache=True)
-def employed_share(f: float, horizon: int) -> float:
+def employed_share(f: np.ndarray | float, horizon: int) -> np.ndarray:
     """Expected share of ``horizon`` months employed for a job-seeker finding work at rate
     ``f`` a month (and keeping it): ``1 - (1 - f)(1 - (1 - f)^H) / (f H)``."""
-    if f <= 0.0:
-        return 0.0
-    if f >= 1.0:
-        return 1.0
+    f = np.clip(np.asarray(f, dtype=np.float64), 0.0, 1.0)
     stay = 1.0 - f
-    return 1.0 - stay * (1.0 - stay**horizon) / (f * horizon)
+    safe = np.where(f > 0.0, f, 1.0)
+    return np.where(f > 0.0, 1.0 - stay * (1.0 - stay**horizon) / (safe * horizon), 0.0)
 
 
 @njit(cache=True)
@@ -220,7 +207,7 @@ def migration_kernel(
         q = consider_rate * (displaced_factor if w_ti_displaced[i] >= 0 else 1.0)
         if uniform(key, tick, i, 1) >= q:
             continue
-        d = _destination(region_cdf, r, uniform(key, tick, i, 2))
+        d = draw_destination(region_cdf, r, uniform(key, tick, i, 2))
         m = occ_major[w_occupation[i]] - 1
         home_wage = region_wage[r, m]
         if home_wage <= 0.0 or region_wage[d, m] <= 0.0:
@@ -245,20 +232,6 @@ def migration_kernel(
         moves_od[r, d] += 1
         moves += 1
     return moves, subsidised, returns, emigrants
-
-
-@njit(cache=True)
-def _destination(region_cdf: np.ndarray, origin: int, u: float) -> int:
-    row = region_cdf[origin]
-    lo, hi = 0, row.shape[0] - 1
-    target = u * row[hi]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if row[mid] > target:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
 
 
 @njit(cache=True)
@@ -329,27 +302,6 @@ def arrival_kernel(
     return with_job
 
 
-@njit(cache=True)
-def region_vacancy_slots(
-    jobs_desired: np.ndarray, filled: np.ndarray, region: np.ndarray, n_regions: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Open vacancy slots grouped by region (CSR: pointers, post of each slot)."""
-    ptr = np.zeros(n_regions + 1, dtype=np.int64)
-    for p in range(filled.shape[0]):
-        v = jobs_desired[p] - filled[p]
-        if v > 0:
-            ptr[region[p] + 1] += v
-    for r in range(n_regions):
-        ptr[r + 1] += ptr[r]
-    slots = np.empty(ptr[n_regions], dtype=np.int32)
-    fill = ptr[:-1].copy()
-    for p in range(filled.shape[0]):
-        for _ in range(jobs_desired[p] - filled[p]):
-            slots[fill[region[p]]] = p
-            fill[region[p]] += 1
-    return ptr, slots
-
-
 def _acceptance(margin: np.ndarray, sigma: float) -> np.ndarray:
     """Share of considering workers whose gain minus cost plus taste shock is positive."""
     return 1.0 / (1.0 + np.exp(-np.clip(margin / sigma, -50.0, 50.0)))
@@ -365,15 +317,12 @@ class Migration:
 
     name = "migration"
 
-    def __init__(self, model: LabourMarketModel, matching) -> None:
+    def __init__(self, model: LabourMarketModel, matching: Matching) -> None:
         cfg, d = model.cfg, model.data
         self.matching = matching
         self.key = stream_key(cfg.seed, self.name)
         self.key_arrivals = stream_key(cfg.seed, "immigration")
         n_reg = d.n_regions
-        self.region_cdf = np.cumsum(
-            gravity_prior(d.region_population, d.region_distance_km, cfg.migration), axis=1
-        )
         self.occ_major = d.occupation_major.astype(np.int8)
         self.occ_skill = d.occupation_skill.astype(np.int8)
         self.job_finding = np.full(n_reg * _N_MAJOR, np.nan)
@@ -420,7 +369,7 @@ class Migration:
         wage = np.where(jobs > 0, wage, np.repeat(region_mean, _N_MAJOR))
         f = np.nan_to_num(self.job_finding, nan=np.nanmean(self.job_finding))
         horizon = model.cfg.migration.horizon_months
-        share = np.array([employed_share(x, horizon) for x in f])
+        share = employed_share(f, horizon)
         return wage.reshape(n_reg, _N_MAJOR), share.reshape(n_reg, _N_MAJOR)
 
     # ---- month 0 -----------------------------------------------------------------------
@@ -442,7 +391,7 @@ class Migration:
         # Emigration: regional expected income relative to national, normalised.
         region = w.region.astype(np.int64)
         lf_region = np.bincount(region[in_lf], minlength=d.n_regions).astype(float)
-        y_region = self._region_income(wage, share, lf_region, model)
+        y_region = self._region_income(wage, share, lf_region)
         ltu = in_lf & unemp & (w.months_in_status >= _LONG_TERM_MONTHS) & (w.group != FOREIGN)
         resident = in_lf & (w.group != FOREIGN)
         rel = y_region[region[resident]] ** -cfg.emigration_income_elasticity
@@ -452,7 +401,7 @@ class Migration:
             self._calibrate_gravity(model, wage, share, weight)
 
     def _region_income(
-        self, wage: np.ndarray, share: np.ndarray, lf_region: np.ndarray, model
+        self, wage: np.ndarray, share: np.ndarray, lf_region: np.ndarray
     ) -> np.ndarray:
         """Expected income of each region relative to the national (LF-weighted)."""
         y = (wage * share).mean(axis=1)
@@ -531,7 +480,7 @@ class Migration:
             lf_region = np.bincount(
                 w.region[(w.status == EMPLOYED) | (w.status == UNEMPLOYED)], minlength=n_reg
             ).astype(float)
-            rel_income = self._region_income(wage, share, lf_region, model)
+            rel_income = self._region_income(wage, share, lf_region)
             emigration = (
                 cfg.emigration_rate_annual
                 / 12
@@ -555,7 +504,7 @@ class Migration:
                 self.occ_major,
                 wage,
                 share,
-                self.region_cdf,
+                self.matching.region_cdf,
                 d.region_distance_km,
                 self.amenity,
                 emigration,
@@ -650,7 +599,10 @@ class Migration:
         if len(chosen) == 0:
             return
         w, p, d = model.workers, model.posts, model.data
-        slot_ptr, slots = region_vacancy_slots(p.jobs_desired, p.filled, p.region, d.n_regions)
+        # Slots by region: the matching step's (region, occupation) cells with one occupation.
+        slot_ptr, slots = vacancy_slots(
+            p.jobs_desired, p.filled, p.region, np.zeros(p.n, np.int16), 1, d.n_regions
+        )
         arrival_kernel(
             chosen.astype(np.int64),
             irregular.astype(np.bool_),
