@@ -105,6 +105,9 @@ class TechnologyConfig:
     available_from_month: int = 0  # regulation: not adoptable before this month
     banned_majors: list[int] = field(default_factory=list)  # ISCO major groups where banned
     new_jobs_per_job_automated: float = 0.1  # reinstatement: new technical jobs per job
+    delayed_majors: list[int] = field(default_factory=list)  # ISCO major groups where use is
+    # regulated (high-risk uses): not adoptable before ``delayed_until_month``
+    delayed_until_month: int = 0  # month from which regulated uses are allowed
 
 
 def _robots() -> TechnologyConfig:
@@ -217,6 +220,58 @@ class InclusionConfig:
     recognition_rate: float = 0.0  # monthly chance a migrant's foreign qualification is
     # recognised (lever; 0 = no recognition of prior learning)
     regularisation_rate: float = 0.0  # monthly chance an irregular migrant is regularised
+    course_cost: float = 150000.0  # public cost of one digital-skills and language course, KZT
+    recognition_cost: float = 60000.0  # public cost of one recognition procedure, KZT
+
+
+@dataclass
+class BenefitsConfig:
+    """Unemployment benefit (social payment for loss of job; see sim.mechanisms.benefits)."""
+
+    replacement_rate: float = 0.4  # benefit / last wage (45% x contribution-length factor)
+    benefit_min: float = 0.0  # KZT per month
+    benefit_max: float = 267750.0  # KZT per month (45% of the 7-minimum-wage income cap)
+    duration_months: int = 4  # months paid per spell (1-6 by contribution length)
+    take_up: float = 0.4  # share of insured job losers who claim (registered / eligible)
+    reservation_weight: float = 0.5  # reservation-wage rise per KZT of benefit while paid
+
+
+@dataclass
+class ReskillingConfig:
+    """Public training programmes (see sim.mechanisms.reskilling); all levers."""
+
+    capacity_per_1000: float = 0.3  # training places started a month per 1,000 labour force
+    # of the region (about 35,000 a year nationally)
+    budget_monthly_kzt: float = 0.0  # cap on monthly course spending, KZT; 0 = no cap
+    # beyond the places
+    cost_per_trainee_month: float = 100000.0  # course cost, KZT per trainee-month
+    stipend: float = 42500.0  # paid to a trainee, KZT per month
+    consider_rate: float = 0.1  # monthly chance an eligible unemployed worker considers
+    # training
+    displaced_consider_factor: float = 2.0  # displaced workers consider this many times as often
+    horizon_months: int = 24  # months over which a worker compares expected income
+    taste_scale_months: float = 3.0  # scale of the logistic personal shock, months of wage
+    candidates: int = 8  # targets compared: the best by expected income in the region
+    eligible_groups: list[str] = field(
+        default_factory=lambda: ["native", "internal_migrant", "kandas"]
+    )  # worker groups that may enrol (irregular migrants never)
+    target_occupations: list[str] = field(default_factory=list)  # ISCO code prefixes a
+    # course may lead to; empty = any occupation
+    employed_at_risk: bool = False  # employed workers whose post announced an automation
+    # cut may enrol (leaving the post)
+    base_months: float = 2.0  # course length for the nearest occupation, months
+    months_per_step: float = 1.0  # extra months per ISCO level of distance between occupations
+    upgrade_months: float = 3.0  # extra months per skill level above the worker's
+    success_intercept: float = -2.0  # logit of success at zero gaps; gives ~70% success
+    success_digital: float = 3.0  # logit per unit of digital literacy above the target's need
+    success_language: float = 2.0  # logit per unit of language above the target's need
+    success_age: float = 0.3  # logit lost per 10 years of age above 35
+    success_skill: float = 0.7  # logit lost per skill level the target is above the worker
+    digital_gain: float = 0.1  # digital literacy gained on success, 0-1 scale
+    redeployment_subsidy: float = 0.0  # share of a firm's cost of retraining a worker for
+    # another post that the state pays (lever)
+    redeployment_response: float = 0.5  # share of would-be layoffs redeployed at full subsidy
+    redeployment_training_months: float = 3.0  # months of course a redeployment takes
 
 
 @dataclass
@@ -254,6 +309,8 @@ class LabsimConfig:
     new_jobs: NewJobsConfig = field(default_factory=NewJobsConfig)
     migration: MigrationConfig = field(default_factory=MigrationConfig)
     inclusion: InclusionConfig = field(default_factory=InclusionConfig)
+    benefits: BenefitsConfig = field(default_factory=BenefitsConfig)
+    reskilling: ReskillingConfig = field(default_factory=ReskillingConfig)
     schedule: list[ScheduledChange] = field(default_factory=list)
     output: OutputConfig = field(default_factory=OutputConfig)
 
@@ -351,6 +408,35 @@ _RANGES: list[tuple[str, float, float, bool, bool]] = [
     ("inclusion.language_gain", 0.0, 1.0, True, True),
     ("inclusion.recognition_rate", 0.0, 1.0, True, True),
     ("inclusion.regularisation_rate", 0.0, 1.0, True, True),
+    ("inclusion.course_cost", 0.0, 1e9, True, True),
+    ("inclusion.recognition_cost", 0.0, 1e9, True, True),
+    ("benefits.replacement_rate", 0.0, 2.0, True, True),
+    ("benefits.benefit_min", 0.0, 1e8, True, True),
+    ("benefits.benefit_max", 0.0, 1e8, True, True),
+    ("benefits.duration_months", 0, 120, True, True),
+    ("benefits.take_up", 0.0, 1.0, True, True),
+    ("benefits.reservation_weight", 0.0, 5.0, True, True),
+    ("reskilling.capacity_per_1000", 0.0, 1000.0, True, True),
+    ("reskilling.budget_monthly_kzt", 0.0, 1e15, True, True),
+    ("reskilling.cost_per_trainee_month", 0.0, 1e9, True, True),
+    ("reskilling.stipend", 0.0, 1e8, True, True),
+    ("reskilling.consider_rate", 0.0, 1.0, True, True),
+    ("reskilling.displaced_consider_factor", 0.0, 100.0, True, True),
+    ("reskilling.horizon_months", 1, 600, True, True),
+    ("reskilling.taste_scale_months", 0.0, 600.0, True, True),
+    ("reskilling.candidates", 1, 50, True, True),
+    ("reskilling.base_months", 1.0, 36.0, True, True),
+    ("reskilling.months_per_step", 0.0, 12.0, True, True),
+    ("reskilling.upgrade_months", 0.0, 24.0, True, True),
+    ("reskilling.success_intercept", -20.0, 20.0, True, True),
+    ("reskilling.success_digital", 0.0, 50.0, True, True),
+    ("reskilling.success_language", 0.0, 50.0, True, True),
+    ("reskilling.success_age", 0.0, 10.0, True, True),
+    ("reskilling.success_skill", 0.0, 10.0, True, True),
+    ("reskilling.digital_gain", 0.0, 1.0, True, True),
+    ("reskilling.redeployment_subsidy", 0.0, 1.0, True, True),
+    ("reskilling.redeployment_response", 0.0, 1.0, True, True),
+    ("reskilling.redeployment_training_months", 0.0, 36.0, True, True),
 ]
 TECHNOLOGIES = ("robots", "software", "genai")
 for _tech in TECHNOLOGIES:
@@ -361,7 +447,10 @@ for _tech in TECHNOLOGIES:
         (f"automation.{_tech}.tax", -0.99, 10.0, True, True),
         (f"automation.{_tech}.available_from_month", 0, 10000, True, True),
         (f"automation.{_tech}.new_jobs_per_job_automated", 0.0, 10.0, True, True),
+        (f"automation.{_tech}.delayed_until_month", 0, 10000, True, True),
     ]
+# Switches a schedule may flip during a run (value 0 = off, 1 = on).
+_SWITCHES = ("reskilling.employed_at_risk",)
 _RANGE_OF = {k: (lo, hi, li, ui) for k, lo, hi, li, ui in _RANGES}
 
 
@@ -414,19 +503,46 @@ def validate(cfg: LabsimConfig) -> None:
             f"allowed: {', '.join(OCCUPATION_LEVELS)}"
         )
     for tech in TECHNOLOGIES:
-        bad = [m for m in getattr(cfg.automation, tech).banned_majors if not 1 <= m <= 9]
-        if bad:
-            raise ConfigError(
-                f"automation.{tech}.banned_majors={bad} is not allowed; allowed: ISCO major "
-                "groups 1..9"
-            )
+        for name in ("banned_majors", "delayed_majors"):
+            bad = [m for m in getattr(getattr(cfg.automation, tech), name) if not 1 <= m <= 9]
+            if bad:
+                raise ConfigError(
+                    f"automation.{tech}.{name}={bad} is not allowed; allowed: ISCO major "
+                    "groups 1..9"
+                )
+    groups = ("native", "internal_migrant", "foreign_migrant", "kandas")
+    bad_groups = [g for g in cfg.reskilling.eligible_groups if g not in groups]
+    if bad_groups:
+        raise ConfigError(
+            f"reskilling.eligible_groups={bad_groups} is not allowed; allowed: " + ", ".join(groups)
+        )
+    bad_codes = [c for c in cfg.reskilling.target_occupations if not re.fullmatch(r"\d{1,4}", c)]
+    if bad_codes:
+        raise ConfigError(
+            f"reskilling.target_occupations={bad_codes} is not allowed; allowed: ISCO-08 codes "
+            "or prefixes of 1-4 digits, e.g. '25' or '7412'"
+        )
+    if cfg.benefits.benefit_min > cfg.benefits.benefit_max:
+        raise ConfigError(
+            f"benefits.benefit_min={cfg.benefits.benefit_min:g} is above benefits.benefit_max="
+            f"{cfg.benefits.benefit_max:g}; allowed: benefit_min <= benefit_max"
+        )
     if cfg.wages.max_monthly_change <= 0 and cfg.wages.wage_flexibility > 0:
         raise ConfigError("wages.max_monthly_change=0 blocks wage adjustment; allowed: > 0")
     for i, change in enumerate(cfg.schedule):
+        if change.key in _SWITCHES:
+            if change.value not in (0.0, 1.0):
+                raise ConfigError(
+                    f"schedule[{i}].value={change.value!r} for switch {change.key} is not "
+                    "allowed; allowed: 0 (off) or 1 (on)"
+                )
+            if change.month < 1:
+                raise ConfigError(f"schedule[{i}].month={change.month}; allowed: 1 or later")
+            continue
         if change.key not in _RANGE_OF:
             raise ConfigError(
                 f"schedule[{i}].key={change.key!r} is not a schedulable parameter; allowed: "
-                + ", ".join(k for k, *_ in _RANGES if "." in k)
+                + ", ".join(schedulable_keys())
             )
         if "." not in change.key or change.key.count(".") > 2:
             raise ConfigError(f"schedule[{i}].key={change.key!r} cannot change during a run")
@@ -440,4 +556,4 @@ def validate(cfg: LabsimConfig) -> None:
 
 def schedulable_keys() -> list[str]:
     """Parameters that a :class:`ScheduledChange` may set during a run."""
-    return [k for k, *_ in _RANGES if "." in k]
+    return [k for k, *_ in _RANGES if "." in k] + list(_SWITCHES)

@@ -11,14 +11,18 @@ A month (one :meth:`LabourMarketModel.step`) runs, in order:
 5. ``Displacement`` -- automation cuts whose attrition wait ended: redeployment or
    layoff; augmentation wage gains;
 6. ``Separations`` -- quits, then layoffs where posts want fewer jobs;
-7. ``Matching`` -- unemployed and on-the-job searchers apply; posts hire;
-8. ``Migration`` -- moves between regions, foreign migrants return and arrive, kandas
+7. ``Benefits`` -- new claims of those who lost a job, payments, exhaustion;
+8. ``Matching`` -- unemployed and on-the-job searchers apply; posts hire;
+9. ``Reskilling`` -- courses that are due end; new trainees are admitted within the
+   regions' places and the budget;
+10. ``Migration`` -- moves between regions, foreign migrants return and arrive, kandas
    arrive, residents emigrate (from month 1; the burn-in only measures flows);
-9. ``Inclusion`` -- digital-inclusion courses, recognition of prior learning and
-   regularisation of migrants;
-10. ``Wages`` -- wages follow tightness; the minimum wage floors them;
-11. accounting -- months in status advance, displaced workers are followed until
-    re-employed, the accounts are checked, data collected.
+11. ``Inclusion`` -- digital-inclusion courses, recognition of prior learning and
+    regularisation of migrants;
+12. ``Wages`` -- wages follow tightness; the minimum wage floors them;
+13. accounting -- months in status advance, displaced and retrained workers are
+    followed until re-employed, the accounts are checked, data (with the public
+    budget's costs and revenues, :mod:`sim.fiscal`) collected.
 """
 
 from __future__ import annotations
@@ -32,15 +36,25 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.accounting import N_STATUS, aggregate_workers, check_accounts, track_reemployment
+from sim.accounting import (
+    N_STATUS,
+    aggregate_workers,
+    check_accounts,
+    outcome_stocks,
+    track_reemployment,
+    wage_gini,
+)
 from sim.config import TECHNOLOGIES, LabsimConfig, to_config
 from sim.data import GROUPS, Dataset, load_dataset
+from sim.fiscal import FISCAL_COLUMNS, fiscal_flows
 from sim.mechanisms.automation import Automation, Displacement, technology_costs
+from sim.mechanisms.benefits import Benefits
 from sim.mechanisms.demand import Demand
 from sim.mechanisms.inclusion import Inclusion
 from sim.mechanisms.matching import Matching
 from sim.mechanisms.migration import Migration
 from sim.mechanisms.new_jobs import NewJobs
+from sim.mechanisms.reskilling import Reskilling
 from sim.mechanisms.separations import Separations
 from sim.mechanisms.wages import Wages, apply_minimum_wage, calibrate_wage_level
 from sim.state import (
@@ -83,7 +97,6 @@ NATIONAL_COLUMNS = (
     "emigrants",
     "foreign_migrants",
     "irregular_migrants",
-    "relocation_subsidy_kzt",
     "digital_courses",
     "recognitions",
     "regularisations",
@@ -93,6 +106,19 @@ NATIONAL_COLUMNS = (
     "quits",
     "layoffs",
     "demand_index",
+    "long_term_unemployed",
+    "displaced_long_term_unemployed",
+    "displaced_jobless_12m",
+    "benefit_claims",
+    "benefit_recipients",
+    "training_places",
+    "training_starts",
+    "training_starts_employed",
+    "training_completions",
+    "reskilled",
+    "reemployed_after_training_cum",
+    "wage_gini",
+    *FISCAL_COLUMNS,
 )
 _FLOWS = (
     "displaced",
@@ -107,7 +133,6 @@ _FLOWS = (
     "emigrants",
     "foreign_migrants",
     "irregular_migrants",
-    "relocation_subsidy_kzt",
     "digital_courses",
     "recognitions",
     "regularisations",
@@ -116,7 +141,19 @@ _FLOWS = (
     "occupation_changes",
     "quits",
     "layoffs",
+    "benefit_claims",
+    "benefit_recipients",
+    "training_places",
+    "training_starts",
+    "training_starts_employed",
+    "training_completions",
+    "reskilled",
 )
+
+
+LONG_TERM_MONTHS = 12  # unemployment of this many months or more is long-term (ILO)
+# Flows by group that mechanisms report in persons already (the others are in agents).
+PERSONS_BY_GROUP = ("displaced_cum", "reskilled_cum")
 
 
 class LabourMarketModel(mesa.Model):
@@ -166,8 +203,10 @@ class LabourMarketModel(mesa.Model):
             Demand(self, self.new_jobs),
             Displacement(self, automation),
             Separations(self),
+            Benefits(self),
             matching,
             self.migration,
+            Reskilling(self, matching),
             Inclusion(self),
             Wages(self),
         ]
@@ -193,6 +232,17 @@ class LabourMarketModel(mesa.Model):
                 "months_to_reemployment_cum",
                 "arrivals_cum",
                 "departures_cum",
+                "reskilled_cum",
+                "reemployed_after_training_cum",
+            )
+        }
+        # Stocks by group (persons), taken at each month's end.
+        self.group_stocks = {
+            name: np.zeros((horizon + 1, n_grp))
+            for name in (
+                "long_term_unemployed",
+                "displaced_long_term_unemployed",
+                "displaced_jobless_12m",
             )
         }
         self._group_running = {name: np.zeros(n_grp) for name in self.group_flows}
@@ -276,6 +326,8 @@ class LabourMarketModel(mesa.Model):
                 run["displaced_search_months_cum"],
                 run["reemployed_cum"],
                 run["months_to_reemployment_cum"],
+                self.workers.retrained,
+                run["reemployed_after_training_cum"],
             )
         check_accounts(self.workers, self.posts, self.n_agents)
 
@@ -303,7 +355,7 @@ class LabourMarketModel(mesa.Model):
     def _collect(self) -> None:
         t = self.month
         w, p = self.workers, self.posts
-        aggregate_workers(
+        formal_wage_bill = aggregate_workers(
             w.status,
             w.region,
             w.occupation,
@@ -316,6 +368,21 @@ class LabourMarketModel(mesa.Model):
             self.occupation_wage[t],
             self.group_status[t],
             self.group_wage[t],
+            w.post,
+            p.informal,
+        )
+        stocks = self.group_stocks
+        outcome_stocks(
+            w.status,
+            w.group,
+            w.months_in_status,
+            w.ti_displaced,
+            w.weight,
+            t,
+            LONG_TERM_MONTHS,
+            stocks["long_term_unemployed"][t],
+            stocks["displaced_long_term_unemployed"][t],
+            stocks["displaced_jobless_12m"][t],
         )
         weight = float(w.weight[0]) if w.n else 0.0
         vac = p.vacancies.astype(np.float64) * weight
@@ -341,10 +408,18 @@ class LabourMarketModel(mesa.Model):
         }
         for name in _FLOWS:
             row[name] = float(self.flows.get(name, 0)) * weight
+        row["long_term_unemployed"] = float(stocks["long_term_unemployed"][t].sum())
+        row["displaced_long_term_unemployed"] = float(
+            stocks["displaced_long_term_unemployed"][t].sum()
+        )
+        row["displaced_jobless_12m"] = float(stocks["displaced_jobless_12m"][t].sum())
+        row["wage_gini"] = wage_gini(w.status, w.wage, w.weight)
+        row.update(fiscal_flows(self, formal_wage_bill))
         row["jobs_automated"] = self.flows.get("jobs_automated", 0.0)
         self._cumulative["displaced_cum"] += row["displaced"]
         self._cumulative["redeployed_cum"] += row["redeployed"]
         self._cumulative["jobs_automated_cum"] += row["jobs_automated"]
+        self._cumulative["reskilled_cum"] += row["reskilled"]
         row.update(self._cumulative)
         for source in ("reinstatement", "productivity", "trend"):
             row[f"new_jobs_{source}_cum"] = self.new_jobs.cumulative[source]
@@ -354,10 +429,12 @@ class LabourMarketModel(mesa.Model):
             ("displaced_cum", "displaced_by_group"),
             ("arrivals_cum", "arrivals_by_group"),
             ("departures_cum", "departures_by_group"),
+            ("reskilled_cum", "reskilled_by_group"),
         ):
             value = self.flows.get(source)
             if value is not None:
-                run[name] += value * (1.0 if name == "displaced_cum" else weight)
+                run[name] += value * (1.0 if name in PERSONS_BY_GROUP else weight)
+        row["reemployed_after_training_cum"] = float(run["reemployed_after_training_cum"].sum())
         for name, values in run.items():
             self.group_flows[name][t] = values
         moves = self.flows.get("moves_od")

@@ -83,6 +83,8 @@ FIGURE_NAMES: tuple[str, ...] = (
     "groups_unemployment_wages.png",
     "displacement_reemployment_by_group.png",
     "international_migration.png",
+    "reskilling.png",
+    "public_budget.png",
 )
 """File names of the standard figures, in the order they are written."""
 
@@ -1520,6 +1522,390 @@ def _fig_international_migration(
 
 
 # ---------------------------------------------------------------------------
+# Training and public-budget figures
+# ---------------------------------------------------------------------------
+
+RESKILLING_COLUMNS: tuple[str, ...] = (
+    "month",
+    "in_training",
+    "training_places",
+    "training_starts",
+    "reskilled_cum",
+    "reemployed_after_training_cum",
+    "long_term_unemployed",
+    "displaced_jobless_12m",
+)
+"""Columns of the national table that ``reskilling.png`` needs (persons)."""
+
+SPENDING_ITEMS: dict[str, tuple[str, str]] = {
+    "benefits_kzt": ("Unemployment benefits", "#4e79a7"),
+    "training_cost_kzt": ("Training courses", "#f28e2b"),
+    "training_stipends_kzt": ("Training stipends", "#ffbe7d"),
+    "inclusion_kzt": ("Digital inclusion and recognition of prior learning", "#59a14f"),
+    "relocation_subsidy_kzt": ("Relocation grants", "#76b7b2"),
+    "redeployment_subsidy_kzt": ("Redeployment (in-firm retraining) subsidy", "#edc948"),
+    "automation_subsidy_kzt": ("Automation subsidy", "#b07aa1"),
+}
+"""Public spending items of the national table (KZT per month): display name and colour."""
+
+REVENUE_ITEMS: dict[str, tuple[str, str]] = {
+    "payroll_tax_revenue_kzt": ("Payroll tax revenue", "#2471a3"),
+    "automation_tax_revenue_kzt": ("Automation tax revenue", "#b07aa1"),
+}
+"""Public revenue items of the national table (KZT per month): display name and colour."""
+
+BUDGET_COLUMNS: tuple[str, ...] = (
+    "month",
+    *SPENDING_ITEMS,
+    *REVENUE_ITEMS,
+    "public_spending_kzt",
+    "public_revenue_kzt",
+    "net_public_cost_kzt",
+)
+"""Columns of the national table that ``public_budget.png`` needs (KZT per month)."""
+
+_PLACES_COLOUR = "#c6dbef"
+_STARTS_COLOUR = "#2171b5"
+_TRAINING_COLOUR = "#e6550d"
+
+
+def _bar_width(is_date: bool, fraction: float) -> float:
+    """Width of monthly bars: ``fraction`` of a month, in days on a date axis."""
+    return fraction * 30.4 if is_date else fraction
+
+
+def _billions_axis(ax: Axes, values: np.ndarray) -> None:
+    """Tick an axis in billions of KZT: steps of 1, 2 or 5 and separators.
+
+    Labels have no decimals from 10 bn, one from 1 bn and two below.
+    """
+    finite = np.abs(values[np.isfinite(values)])
+    top = float(finite.max()) if finite.size else 0.0
+    ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_formatter(_thousands(0 if top >= 10.0 else 1 if top >= 1.0 else 2))
+
+
+def _side_note(ax: Axes, text: str) -> None:
+    """Small grey note in the legend column right of ``ax``, at its bottom."""
+    ax.text(
+        1.08,
+        0.0,
+        textwrap.fill(text, 48),
+        transform=ax.transAxes,
+        ha="left",
+        va="bottom",
+        fontsize=7.5,
+        color="0.3",
+    )
+
+
+def _fig_reskilling(
+    national: pd.DataFrame,
+    groups: pd.DataFrame | None,
+    dates: Mapping[int, pd.Timestamp],
+    scenario: str,
+) -> Figure:
+    """Training places and starts, reskilling outcomes, long-term unemployment and groups.
+
+    Panels: (a) course places offered and courses started per month (bars, from month 1)
+    with the stock of trainees; (b) cumulative reskilled workers and those re-employed
+    after training; (c) long-term unemployed and workers displaced by automation 12+
+    months ago still without a job; (d) cumulative reskilled by worker group (from the
+    optional ``groups`` table; a note is shown when it lacks ``reskilled_cum``).
+    """
+    nat = national.sort_values("month")
+
+    def col(frame: pd.DataFrame, name: str) -> np.ndarray:
+        return frame[name].astype(float).fillna(0.0).to_numpy()
+
+    # Month 0 is the initial state without flows; show flows from month 1 when possible.
+    flows = nat.loc[nat["month"] > nat["month"].min()] if len(nat) > 1 else nat.iloc[0:0]
+    fx, _ = _x_values(flows["month"].to_numpy(), dates)
+    sx, is_date = _x_values(nat["month"].to_numpy(), dates)
+    style = _line_style(len(sx))
+
+    fig = _new_figure(15, 10)
+    (ax_a, ax_b), (ax_c, ax_d) = fig.subplots(2, 2, sharex=True)
+
+    # (a) Places and starts per month, trainees in training.
+    places, starts = col(flows, "training_places"), col(flows, "training_starts")
+    if len(flows):
+        ax_a.bar(
+            fx,
+            places,
+            width=_bar_width(is_date, 0.8),
+            color=_PLACES_COLOUR,
+            label=f"Course places offered per month ({places.sum():,.0f} in total)",
+        )
+        ax_a.bar(
+            fx,
+            starts,
+            width=_bar_width(is_date, 0.45),
+            color=_STARTS_COLOUR,
+            label=f"Courses started per month ({starts.sum():,.0f} in total)",
+        )
+    trainees = col(nat, "in_training")
+    ax_a.plot(
+        sx,
+        trainees,
+        color=_TRAINING_COLOUR,
+        linewidth=2.2,
+        label=f"Persons in training, stock ({trainees[-1]:,.0f} at end)",
+        **style,
+    )
+    top_a = max(float(np.max(trainees)), float(np.max(places, initial=0.0)), 1.0)
+    ax_a.set_ylim(0.0, top_a * 1.35)  # headroom for the legend
+    ax_a.set_ylabel("Persons (places and starts per month;\ntrainees: stock)")
+    title_a = "Training places, course starts and trainees"
+    if not len(flows):
+        title_a += " (no monthly flows: only the initial month)"
+    ax_a.set_title(title_a, loc="left", fontsize=10)
+
+    # (b) Cumulative reskilled and re-employed after training.
+    reskilled, reemployed = col(nat, "reskilled_cum"), col(nat, "reemployed_after_training_cum")
+    share = f", {reemployed[-1] / reskilled[-1]:.0%} of reskilled" if reskilled[-1] > 0 else ""
+    ax_b.plot(
+        sx,
+        reskilled,
+        color="#31a354",
+        linewidth=2.2,
+        label=f"Reskilled: completed with a qualification ({reskilled[-1]:,.0f} at end)",
+        **style,
+    )
+    ax_b.plot(
+        sx,
+        reemployed,
+        color="#756bb1",
+        linewidth=2.2,
+        label=f"Re-employed after training ({reemployed[-1]:,.0f} at end{share})",
+        **style,
+    )
+    ax_b.set_ylim(0.0, max(float(np.max(reskilled)), float(np.max(reemployed)), 1.0) * 1.05)
+    ax_b.set_ylabel("Persons since start (cumulative)")
+    ax_b.set_title("Reskilled workers and their re-employment", loc="left", fontsize=10)
+
+    # (c) Long-term unemployment and displaced workers still jobless after 12 months.
+    long_term, jobless = col(nat, "long_term_unemployed"), col(nat, "displaced_jobless_12m")
+    ax_c.plot(
+        sx,
+        long_term,
+        color=_UNEMP_COLOUR,
+        linewidth=2.2,
+        label=f"Long-term unemployed, 12+ months ({long_term[-1]:,.0f} at end)",
+        **style,
+    )
+    ax_c.plot(
+        sx,
+        jobless,
+        color="0.3",
+        linestyle="--",
+        linewidth=2.2,
+        label=(
+            "Displaced by automation 12+ months ago, still without a job "
+            f"({jobless[-1]:,.0f} at end)"
+        ),
+        **style,
+    )
+    top_c = max(float(np.max(long_term)), float(np.max(jobless)), 1.0)
+    ax_c.set_ylim(0.0, top_c * 1.35)  # headroom for the legend
+    ax_c.set_ylabel("Persons (stock)")
+    ax_c.set_title("Long-term joblessness", loc="left", fontsize=10)
+
+    # (d) Cumulative reskilled by worker group.
+    ax_d.set_title("Reskilled workers by worker group", loc="left", fontsize=10)
+    if (
+        groups is None
+        or groups.empty
+        or not {"month", "group", "reskilled_cum"} <= set(groups.columns)
+        or not groups["reskilled_cum"].notna().any()
+    ):
+        _no_data(ax_d, "No 'reskilled_cum' by worker group in the groups table")
+    else:
+        data = groups.assign(group=groups["group"].astype(str))
+        table = (
+            data.pivot_table(
+                index="month",
+                columns="group",
+                values="reskilled_cum",
+                aggfunc="sum",
+                fill_value=0.0,
+            )
+            .sort_index()
+            .astype(float)
+        )
+        gx, _ = _x_values(table.index.to_numpy(), dates)
+        for group in _ordered_groups(table.columns):
+            values = table[group].to_numpy()
+            ax_d.plot(
+                gx,
+                values,
+                linewidth=2,
+                color=GROUP_COLOURS.get(group),
+                label=f"{_group_label(group)}: {values[-1]:,.0f}",
+                **_line_style(len(gx)),
+            )
+        top_d = float(np.nanmax(table.to_numpy())) if table.size else 0.0
+        ax_d.set_ylim(0.0, max(top_d, 1.0) * 1.05)
+        ax_d.set_ylabel("Persons reskilled since start (cumulative)")
+        ax_d.grid(True, alpha=0.3)
+        ax_d.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_d.yaxis.set_major_formatter(_thousands(0))
+        ax_d.legend(
+            loc="upper left", fontsize=8, title="Worker group: total at end", title_fontsize=8
+        )
+
+    for ax in (ax_a, ax_b, ax_c):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(_thousands(0))
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8)
+    for ax in (ax_c, ax_d):
+        _format_time_axis(ax, sx, is_date)
+    for ax in (ax_a, ax_b):
+        ax.tick_params(labelbottom=False)
+    fig.suptitle(_title("Kazakhstan: training and reskilling", scenario), fontweight="bold")
+    return fig
+
+
+def _fig_public_budget(
+    national: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenario: str
+) -> Figure:
+    """Public spending and revenue of labour-market policy, in billions of KZT.
+
+    Panels: (a) spending items per month as a stacked area (items that are zero in every
+    month are left out) with total public spending; (b) revenue items per month, on
+    their own axes because payroll tax revenue dwarfs spending (the automation tax
+    revenue gets a right-hand axis of its own when it is not zero); (c) cumulative
+    spending by item since month 1 with the total. Month 0 is the initial state without
+    flows, so all panels start at month 1.
+    """
+    nat = national.sort_values("month")
+    flows = nat.loc[nat["month"] > nat["month"].min()] if len(nat) > 1 else nat.iloc[0:0]
+
+    def billions(name: str) -> np.ndarray:
+        return flows[name].astype(float).fillna(0.0).to_numpy() / 1e9
+
+    fig = _new_figure(12.5, 11)
+    ax_s, ax_r, ax_c = fig.subplots(3, 1, sharex=True)
+    ax_s.set_title("Public spending per month, by item", loc="left", fontsize=10)
+    ax_r.set_title("Public revenue per month", loc="left", fontsize=10)
+    ax_c.set_title("Cumulative public spending since month 1, by item", loc="left", fontsize=10)
+    if not len(flows):
+        for ax in (ax_s, ax_r, ax_c):
+            _no_data(ax, "No monthly flows: the table holds only the initial month")
+        fig.suptitle(_title("Public budget of labour-market policy", scenario), fontweight="bold")
+        return fig
+
+    x, is_date = _x_values(flows["month"].to_numpy(), dates)
+    single = len(x) == 1
+    bar_width = _bar_width(is_date, 0.6) if single else None
+    style = _line_style(len(x))
+    items = {name: billions(name) for name in SPENDING_ITEMS}
+    layers = [
+        (SPENDING_ITEMS[name][0], values, SPENDING_ITEMS[name][1])
+        for name, values in items.items()
+        if np.any(np.abs(values) > 0.0)
+    ]
+    omitted = [SPENDING_ITEMS[name][0] for name, values in items.items() if not np.any(values)]
+
+    # (a) Spending per month.
+    spending = billions("public_spending_kzt")
+    _signed_stack(ax_s, x, layers, bar_width=bar_width)
+    ax_s.plot(
+        x,
+        spending,
+        color="black",
+        linewidth=2.2,
+        label=f"Total public spending ({spending.sum():,.1f} bn KZT over the period)",
+        **style,
+    )
+    ax_s.axhline(0.0, color="black", linewidth=0.8)
+    if not np.any(np.abs(spending) > 0) and not layers:
+        ax_s.set_ylim(-1.0, 1.0)
+    _billions_axis(ax_s, spending)
+    ax_s.set_ylabel("Billion KZT per month")
+    if omitted:
+        _side_note(ax_s, "Zero in every month (not shown): " + "; ".join(omitted) + ".")
+
+    # (b) Revenue per month: payroll tax on the left axis, automation tax on its own.
+    payroll_label, payroll_colour = REVENUE_ITEMS["payroll_tax_revenue_kzt"]
+    payroll = billions("payroll_tax_revenue_kzt")
+    handles = ax_r.plot(
+        x,
+        payroll,
+        color=payroll_colour,
+        linewidth=2.2,
+        label=f"{payroll_label} ({payroll.sum():,.0f} bn KZT over the period)",
+        **style,
+    )
+    _billions_axis(ax_r, payroll)
+    ax_r.set_ylabel(f"{payroll_label}\n(billion KZT per month)")
+    auto_label, auto_colour = REVENUE_ITEMS["automation_tax_revenue_kzt"]
+    automation = billions("automation_tax_revenue_kzt")
+    if np.any(np.abs(automation) > 0.0):
+        ax_auto = ax_r.twinx()
+        handles += ax_auto.plot(
+            x,
+            automation,
+            color=auto_colour,
+            linestyle="--",
+            linewidth=2.0,
+            label=f"{auto_label}, right axis ({automation.sum():,.1f} bn KZT over the period)",
+            **style,
+        )
+        ax_auto.set_ylim(bottom=min(0.0, float(automation.min()) * 1.05))
+        _billions_axis(ax_auto, automation)
+        ax_auto.set_ylabel(f"{auto_label}\n(billion KZT per month)", color=auto_colour)
+        ax_auto.tick_params(axis="y", colors=auto_colour)
+    else:
+        handles.append(
+            Rectangle((0, 0), 1, 1, color="none", label=f"{auto_label}: 0 in every month")
+        )
+    ax_r.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.08, 1.0),
+        fontsize=8,
+        frameon=False,
+    )
+
+    # (c) Cumulative spending by item and in total.
+    cumulative = [(label, np.cumsum(values), colour) for label, values, colour in layers]
+    total_cum = np.cumsum(sum(items.values()))
+    _signed_stack(ax_c, x, cumulative, bar_width=bar_width)
+    revenue_cum = float(billions("public_revenue_kzt").sum())
+    net_cum = float(billions("net_public_cost_kzt").sum())
+    ax_c.plot(
+        x,
+        total_cum,
+        color="black",
+        linewidth=2.4,
+        label=f"Total spending on programmes ({total_cum[-1]:,.1f} bn KZT at end)",
+        **style,
+    )
+    ax_c.axhline(0.0, color="black", linewidth=0.8)
+    if not np.any(np.abs(total_cum) > 0) and not layers:
+        ax_c.set_ylim(-1.0, 1.0)
+    _billions_axis(ax_c, total_cum)
+    ax_c.set_ylabel("Billion KZT since month 1\n(cumulative)")
+    _side_note(
+        ax_c,
+        f"Over the period: public revenue {revenue_cum:,.1f} bn KZT; "
+        f"net public cost (spending − revenue) {net_cum:+,.1f} bn KZT.",
+    )
+
+    for ax in (ax_s, ax_c):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.08, 1.0), fontsize=8, frameon=False)
+    for ax in (ax_s, ax_r, ax_c):
+        ax.grid(True, alpha=0.3)
+    for ax in (ax_s, ax_r):
+        ax.tick_params(labelbottom=False)
+    _format_time_axis(ax_c, x, is_date)
+    fig.suptitle(_title("Public budget of labour-market policy", scenario), fontweight="bold")
+    return fig
+
+
+# ---------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------
 
@@ -1575,7 +1961,11 @@ def write_standard_figures(
         ``"technologies"`` (month by technology by region) and ``"flows"`` (simulation
         year by origin region by destination region; months 1-12 are year 1). Counts
         are persons (flows per month or per year, stocks at the end of the month);
-        rates and shares are fractions in [0, 1]; wages and costs are KZT per month.
+        rates and shares are fractions in [0, 1]; wages and costs are KZT per month, as
+        are the public budget columns of the national table (``*_kzt``, e.g.
+        ``benefits_kzt`` or ``payroll_tax_revenue_kzt``). The ``groups`` table is
+        optional for ``reskilling.png``: without ``reskilled_cum`` its by-group panel
+        shows a note instead.
     out_dir : pathlib.Path
         Destination directory; created (with parents) if missing.
     scenario : str, optional
@@ -1597,8 +1987,11 @@ def write_standard_figures(
         ``employment_by_occupation_group.png``, ``groups.png``, ``adoption_by_region.png``,
         ``displacement_new_jobs.png``, ``jobs_at_risk_regions.png``,
         ``technology_cost_vs_wage.png``, ``net_migration_by_region.png``,
-        ``groups_unemployment_wages.png``, ``displacement_reemployment_by_group.png``
-        and ``international_migration.png``.
+        ``groups_unemployment_wages.png``, ``displacement_reemployment_by_group.png``,
+        ``international_migration.png``, ``reskilling.png`` (training places and starts,
+        reskilling and re-employment after training, long-term joblessness, reskilled by
+        worker group) and ``public_budget.png`` (public spending by item, revenue and
+        cumulative programme spending, in billions of KZT).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -1704,6 +2097,16 @@ def write_standard_figures(
                 )
             },
             lambda: _fig_international_migration(table("national"), dates, scenario),
+        ),
+        (
+            "reskilling.png",
+            {"national": RESKILLING_COLUMNS},
+            lambda: _fig_reskilling(table("national"), tables.get("groups"), dates, scenario),
+        ),
+        (
+            "public_budget.png",
+            {"national": BUDGET_COLUMNS},
+            lambda: _fig_public_budget(table("national"), dates, scenario),
         ),
     ]
 

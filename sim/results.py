@@ -175,9 +175,9 @@ def build_tables(model: LabourMarketModel, risk: pd.DataFrame) -> dict[str, pd.D
             "unemployed": grp["unemployed"],
             "in_training": grp["in_training"],
             "unemployment_rate": _rate(grp["unemployed"], grp["labour_force"]),
-            "reskilled_cum": 0.0,
             "mean_wage": grp["mean_wage"],
             **{name: values[:t].reshape(-1) for name, values in model.group_flows.items()},
+            **{name: values[:t].reshape(-1) for name, values in model.group_stocks.items()},
         }
     )
     return {

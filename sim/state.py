@@ -76,6 +76,12 @@ class Workers:
     reservation_wage: np.ndarray  # float32, lowest acceptable wage while unemployed
     weight: np.ndarray  # float32, persons per agent
     ti_displaced: np.ndarray  # int16, month of the last job loss to automation (-1 never)
+    insured: np.ndarray  # bool, current or last job formal (social insurance paid)
+    benefit_months_left: np.ndarray  # int8, months of benefit still to be paid
+    training_target: np.ndarray  # int16, occupation a trainee trains for (-1 none)
+    training_months_left: np.ndarray  # int8, months of the course still to go
+    retrained: np.ndarray  # bool, a course ended with a qualification and the worker has
+    # not held a job since
 
     @property
     def n(self) -> int:
@@ -442,8 +448,28 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         reservation_wage=reservation,
         weight=np.full(n, 1.0 / scale, dtype=np.float32),
         ti_displaced=np.full(n, -1, dtype=np.int16),
+        **_programme_columns(n),
     )
+    # Insured: a formal job, or (the unemployed) a last job formal as often as in its sector.
+    formal_last = np.concatenate(
+        [
+            ~posts.informal[emp_post],
+            rng.random(len(un_region)) >= data.sector_informal_share[un_sector],
+        ]
+    )
+    workers.insured[:] = formal_last & (workers.legal_status == REGULAR)
     return _with_migrant_pool(workers, data, cfg, rng), firms, posts
+
+
+def _programme_columns(n: int) -> dict[str, np.ndarray]:
+    """Benefit and training columns of ``n`` workers outside any programme."""
+    return {
+        "insured": np.zeros(n, dtype=np.bool_),
+        "benefit_months_left": np.zeros(n, dtype=np.int8),
+        "training_target": np.full(n, -1, dtype=np.int16),
+        "training_months_left": np.zeros(n, dtype=np.int8),
+        "retrained": np.zeros(n, dtype=np.bool_),
+    }
 
 
 def _draw_groups(
@@ -586,6 +612,7 @@ def _with_migrant_pool(
         "reservation_wage": np.zeros(n_new, dtype=np.float32),
         "weight": np.full(n_new, 1.0 / cfg.scale, dtype=np.float32),
         "ti_displaced": np.full(n_new, -1, dtype=np.int16),
+        **_programme_columns(n_new),
     }
     return Workers(
         **{

@@ -22,6 +22,7 @@ def _sep_world(n_workers, filled, desired):
         wage=np.full(n_workers, 200000.0, np.float32),
         months=np.zeros(n_workers, np.int16),
         reservation=np.zeros(n_workers, np.float32),
+        insured=np.ones(n_workers, np.bool_),
         filled=np.array(filled, np.int32),
         desired=np.array(desired, np.int32),
     )
@@ -34,6 +35,7 @@ def _separate(w, p_quit, speed, month=1):
         w["wage"],
         w["months"],
         w["reservation"],
+        w["insured"],
         w["filled"],
         w["desired"],
         np.full(len(w["filled"]), -1, np.int32),
@@ -53,6 +55,7 @@ def test_everyone_quits_when_p_quit_is_one():
     assert (w["status"] == UNEMPLOYED).all() and (w["post"] == -1).all()
     assert (w["filled"] == 0).all()
     np.testing.assert_allclose(w["reservation"], 160000.0)  # 0.8 x last wage
+    assert not w["insured"].any()  # quitting forfeits the job-loss benefit
 
 
 def test_no_separation_without_quits_or_excess():
@@ -107,6 +110,7 @@ def _match_world(workers, posts, occ_skill=(2, 2), edges=((0, 0, 1.0), (1, 1, 1.
         "productivity": np.ones(n, np.float32),
         "months": np.full(n, 3, np.int16),
         "reservation": np.array([x.get("reservation", 85000.0) for x in workers], np.float32),
+        "insured": np.zeros(n, np.bool_),
     }
     p = {
         "region": np.array([x.get("region", 0) for x in posts], np.int8),
@@ -157,6 +161,7 @@ def _match(w, p, occ_skill, nb, n_regions=1, **kw):
         w["productivity"],
         w["months"],
         w["reservation"],
+        w["insured"],
         p["region"],
         p["occupation"],
         p["sector"],

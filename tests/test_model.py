@@ -165,6 +165,7 @@ def test_without_shocks_and_separations_the_market_is_frozen():
         automation__enabled=False,
         migration__enabled=False,
         new_jobs__sector_trend_scale=0.0,
+        reskilling__capacity_per_1000=0.0,
     )
     nat = tables["national"]
     assert (nat["employed"] == nat["employed"].iloc[0]).all()

@@ -9,11 +9,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
 from sim.plots import (
+    BUDGET_COLUMNS,
     FIGURE_NAMES,
+    RESKILLING_COLUMNS,
+    _fig_public_budget,
+    _fig_reskilling,
+    _month_dates,
     _net_migration_per_year,
     _reemployment_last_month,
+    _save_atomic,
     write_standard_figures,
 )
 
@@ -34,6 +41,8 @@ NEW_FIGURES = (
     "groups_unemployment_wages.png",
     "displacement_reemployment_by_group.png",
     "international_migration.png",
+    "reskilling.png",
+    "public_budget.png",
 )
 GROUP_FIGURES = (
     "groups.png",
@@ -60,6 +69,28 @@ def _synthetic_flows(n_years: int) -> pd.DataFrame:
     for column in ("origin", "destination"):
         flows[column] = pd.Categorical(flows[column], REGIONS)
     return flows
+
+
+SPENDING = (
+    "benefits_kzt",
+    "training_cost_kzt",
+    "training_stipends_kzt",
+    "inclusion_kzt",
+    "relocation_subsidy_kzt",
+    "redeployment_subsidy_kzt",
+    "automation_subsidy_kzt",
+)
+REVENUE = ("payroll_tax_revenue_kzt", "automation_tax_revenue_kzt")
+TRAINING_BUDGET_FIGURES = ("reskilling.png", "public_budget.png")
+
+
+def _set_budget_totals(national: pd.DataFrame) -> None:
+    """Recompute the public budget totals of a national table from its items, in place."""
+    national["public_spending_kzt"] = national[list(SPENDING)].sum(axis=1)
+    national["public_revenue_kzt"] = national[list(REVENUE)].sum(axis=1)
+    national["net_public_cost_kzt"] = (
+        national["public_spending_kzt"] - national["public_revenue_kzt"]
+    )
 
 
 def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -104,8 +135,30 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "emigrants": np.full(n_months, 1_500.0),
             "foreign_migrants": 300_000.0 + 100.0 * months,
             "irregular_migrants": 100_000.0 - 500.0 * months,
+            # Training (persons): starts never exceed places.
+            "training_places": 3_000.0 + 100.0 * months,
+            "training_starts": np.full(n_months, 2_500.0),
+            "training_completions": np.full(n_months, 2_000.0),
+            "reskilled": np.full(n_months, 1_500.0),
+            "reemployed_after_training_cum": np.cumsum(displaced) * 0.15,
+            "long_term_unemployed": 100_000.0 - 1_000.0 * months,
+            "displaced_jobless_12m": np.clip(months - 12, 0, None) * 500.0,
         }
     )
+    # Public budget (KZT per month): some items are zero throughout.
+    budget = {
+        "benefits_kzt": 9e9 + 1e8 * months,
+        "training_cost_kzt": np.full(n_months, 1.4e9),
+        "training_stipends_kzt": np.full(n_months, 0.6e9),
+        "inclusion_kzt": np.zeros(n_months),
+        "relocation_subsidy_kzt": np.full(n_months, 5e7),
+        "redeployment_subsidy_kzt": np.zeros(n_months),
+        "automation_subsidy_kzt": np.zeros(n_months),
+        "payroll_tax_revenue_kzt": 420e9 + 1e9 * months,
+        "automation_tax_revenue_kzt": np.zeros(n_months),
+    }
+    for name, values in budget.items():
+        national[name] = values
     # Month 0 is the initial state: no flows yet.
     flow_columns = [
         "internal_moves",
@@ -116,8 +169,14 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
         "kandas_arrivals",
         "returns",
         "emigrants",
+        "training_places",
+        "training_starts",
+        "training_completions",
+        "reskilled",
+        *budget,
     ]
     national.loc[national["month"] == 0, flow_columns] = 0.0
+    _set_budget_totals(national)
 
     region_rows = []
     for i, region in enumerate(REGIONS):
@@ -178,7 +237,9 @@ def _synthetic_tables(n_months: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                     "employed": lf - unemp,
                     "unemployed": unemp,
                     "in_training": 0.0,
-                    "reskilled_cum": 0.0,
+                    # Foreign migrants are never reskilled.
+                    "reskilled_cum": 0.0 if group == "foreign_migrant" else 300.0 * m / (k + 1),
+                    "long_term_unemployed": 0.2 * unemp,
                     "mean_wage": 0.0 if lf == 0 else 350_000.0 - 20_000.0 * k + 500.0 * m,
                     "displaced_cum": displaced,
                     "reemployed_cum": reemployed,
@@ -373,6 +434,8 @@ FIGURE_TABLES: dict[str, tuple[str, ...]] = {
     "groups_unemployment_wages.png": ("groups",),
     "displacement_reemployment_by_group.png": ("groups",),
     "international_migration.png": ("national",),
+    "reskilling.png": ("national",),  # the groups table is optional
+    "public_budget.png": ("national",),
 }
 
 
@@ -558,3 +621,93 @@ def test_new_figures_from_a_run(tmp_path: Path, run_tables: dict[str, pd.DataFra
             assert row["hazard"] == pytest.approx(
                 last.loc[group, "reemployed_cum"] / last.loc[group, "displaced_search_months_cum"]
             )
+
+
+# ---------------------------------------------------------------------------
+# Training and public-budget figures
+# ---------------------------------------------------------------------------
+
+
+def test_training_and_budget_columns() -> None:
+    assert set(SPENDING) | set(REVENUE) < set(BUDGET_COLUMNS)
+    national = _synthetic_tables(2)["national"]
+    assert set(RESKILLING_COLUMNS) | set(BUDGET_COLUMNS) <= set(national.columns)
+
+
+@pytest.mark.filterwarnings("error")
+def test_training_and_budget_figures_one_flow_month(tmp_path: Path) -> None:
+    # Months 0 and 1: a single month of flows is drawn as bars.
+    tables = _subset(_synthetic_tables(2), "national", "groups")
+    paths = write_standard_figures(tables, tmp_path, scenario="reskilling")
+    _check_output(paths, tmp_path, _buildable("national", "groups"))
+    for name in TRAINING_BUDGET_FIGURES:
+        assert (tmp_path / name).stat().st_size > 10_000, name
+
+
+@pytest.mark.parametrize(
+    "dropped, skipped, how",
+    [
+        # A national table without the fiscal columns.
+        (SPENDING + REVENUE + ("public_spending_kzt",), "public_budget.png", "dropped"),
+        (("net_public_cost_kzt",), "public_budget.png", "all_missing_values"),
+        (("training_places", "training_starts"), "reskilling.png", "dropped"),
+    ],
+)
+def test_missing_training_or_budget_columns_are_skipped(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    dropped: tuple[str, ...],
+    skipped: str,
+    how: str,
+) -> None:
+    tables = _subset(_synthetic_tables(3), "national")
+    if how == "dropped":
+        tables["national"] = tables["national"].drop(columns=list(dropped))
+    else:
+        tables["national"] = tables["national"].assign(**dict.fromkeys(dropped, np.nan))
+    with caplog.at_level(logging.WARNING, logger="sim.plots"):
+        paths = write_standard_figures(tables, tmp_path)
+    expected = tuple(n for n in _buildable("national") if n != skipped)
+    _check_output(paths, tmp_path, expected)
+    assert not (tmp_path / skipped).exists()
+    messages = [r.getMessage() for r in caplog.records if skipped in r.getMessage()]
+    assert messages and dropped[0] in messages[0]
+
+
+def _render(fig: Figure, path: Path) -> None:
+    """Save ``fig`` as the module does and check that a real PNG was written."""
+    _save_atomic(fig, path)
+    data = path.read_bytes()
+    assert data.startswith(PNG_MAGIC) and len(data) > 10_000
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("groups", ["no_reskilled_cum", "empty"])
+def test_reskilling_without_group_data(tmp_path: Path, groups: str) -> None:
+    # (A missing groups table is covered by test_missing_table_is_skipped.)
+    tables = _synthetic_tables(5)
+    group_table = tables["groups"]
+    if groups == "no_reskilled_cum":
+        group_table = group_table.drop(columns="reskilled_cum")
+    else:
+        group_table = group_table.iloc[0:0]
+    national = tables["national"]
+    fig = _fig_reskilling(national, group_table, _month_dates(national), "no groups")
+    _render(fig, tmp_path / "reskilling.png")
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("case", ["zero", "automation"])
+def test_public_budget_zero_and_automation_items(tmp_path: Path, case: str) -> None:
+    national = _synthetic_tables(6)["national"]
+    if case == "zero":
+        # No spending at all: only the totals are drawn.
+        national[list(SPENDING)] = 0.0
+    else:
+        # An automation tax (on its own axis) and a subsidy counted as negative spending.
+        after_start = national["month"] > 0
+        national.loc[after_start, "automation_tax_revenue_kzt"] = 2e8 * national["month"]
+        national.loc[after_start, "automation_subsidy_kzt"] = -1e8
+    _set_budget_totals(national)
+    fig = _fig_public_budget(national, _month_dates(national), case)
+    _render(fig, tmp_path / "public_budget.png")

@@ -108,7 +108,10 @@ def test_compact_dtypes_and_memory(population):
     _, (w, firms, posts) = population
     assert w.status.dtype == np.int8 and w.region.dtype == np.int8
     assert w.occupation.dtype == np.int16 and w.wage.dtype == np.float32
-    assert nbytes(w) / w.n <= 48  # bytes per worker
+    # Bytes per worker: 44 for the labour-market and migrant state, 6 for the benefit
+    # and training state (insured, benefit months, course target, months and outcome).
+    assert nbytes(w) / w.n <= 50
+    assert w.benefit_months_left.dtype == np.int8 and w.training_target.dtype == np.int16
 
 
 def test_firm_sizes_are_zipf_like():

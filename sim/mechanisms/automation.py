@@ -20,7 +20,9 @@ Adoption rule
 Each month, a post ``p`` (firm ``f``, occupation ``o``, sector ``j``) that has not yet
 adopted ``k`` adopts it when all hold:
 
-- the technology is allowed (``t >= available_from_month``, major group not banned);
+- the technology is allowed (``t >= available_from_month``, the occupation's major
+  group neither banned nor, before ``delayed_until_month``, among the regulated
+  ``delayed_majors``);
 - there are tasks worth automating, ``s_{ok} >= s_min``;
 - the firm is aware of ``k``;
 - it pays: ``m_f c_k(t) (1 + A_k / H) < w_p (1 + tau_w)``, i.e. the monthly cost of a
@@ -320,6 +322,18 @@ def displacement_kernel(
     return displaced, redeployed
 
 
+def redeploy_share(cfg: LabsimConfig) -> float:
+    """Chance a displaced worker is redeployed in the firm, given the state's subsidy.
+
+    ``rho + (1 - rho) * response * subsidy``: a firm that would lay a worker off
+    retrains them for another post instead when the state pays the share
+    ``subsidy`` of the course (``reskilling.redeployment_subsidy``).
+    """
+    base = cfg.automation.redeploy_share
+    r = cfg.reskilling
+    return base + (1.0 - base) * r.redeployment_response * r.redeployment_subsidy
+
+
 class Automation:
     """Technology adoption by posts; displacement, redeployment and augmentation."""
 
@@ -338,6 +352,8 @@ class Automation:
         self.ev_jobs = np.zeros(0)
         self.ev_savings = np.zeros(0)
         self.post_wage_factor = np.ones(0, np.float32)
+        # Job-equivalents automated by each technology x firm cost factor (persons).
+        self.in_use = np.zeros(N_TECH)
 
     def _allowed(self, cfg: LabsimConfig, month: int) -> np.ndarray:
         allowed = np.zeros((N_TECH, 10), dtype=np.bool_)
@@ -346,6 +362,8 @@ class Automation:
             if month >= t.available_from_month:
                 allowed[k, 1:] = True
                 allowed[k, t.banned_majors] = False
+                if month < t.delayed_until_month:
+                    allowed[k, t.delayed_majors] = False
         return allowed
 
     def step(self, model: LabourMarketModel) -> None:
@@ -408,9 +426,22 @@ class Automation:
             model.tick,
         )
         weight = model.person_weight
-        jobs = self.ev_jobs[: self.n_events]
+        n_ev = self.n_events
+        jobs = self.ev_jobs[:n_ev]
         model.flows["jobs_automated"] = float(jobs.sum()) * weight
-        model.flows["adoptions"] = self.n_events
+        model.flows["adoptions"] = n_ev
+        # Technology in use, job-equivalents x the firm's cost factor, so that this
+        # month's spending (and the tax on it) follows the cost path of each technology.
+        multiplier = firms.cost_multiplier[posts.firm[self.ev_post[:n_ev]]]
+        self.in_use += np.bincount(self.ev_tech[:n_ev], jobs * multiplier, N_TECH) * weight
+        pre_tax = technology_costs(cfg, model.month) / (
+            1.0 + np.array([getattr(a, k).tax for k in TECHNOLOGIES])
+        )
+        spending = self.in_use * pre_tax
+        taxes = np.array([getattr(a, k).tax for k in TECHNOLOGIES]) * spending
+        model.flows["automation_spending_kzt"] = float(spending.sum())
+        model.flows["automation_tax_revenue_kzt"] = float(taxes[taxes > 0].sum())
+        model.flows["automation_subsidy_kzt"] = float(-taxes[taxes < 0].sum())
 
 
 class Displacement:
@@ -456,7 +487,7 @@ class Displacement:
             p.attrition_until,
             factor,
             alternative,
-            model.cfg.automation.redeploy_share,
+            redeploy_share(model.cfg),
             model.cfg.wages.reservation_ratio,
             model.minimum_wage,
             self.key,

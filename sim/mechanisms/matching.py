@@ -71,6 +71,7 @@ if TYPE_CHECKING:
 
 _MIN_DISTANCE_KM = 50.0  # keeps the gravity weight finite for neighbouring centres
 _DRAWS_PER_APPLICATION = 6  # draw indices reserved per application (region, occupation, ...)
+_JOB_FINDING_SMOOTHING = 0.2  # weight of the current month in the smoothed rates
 
 
 def gravity_prior(
@@ -158,6 +159,7 @@ def matching_kernel(
     w_productivity: np.ndarray,
     w_months: np.ndarray,
     w_reservation: np.ndarray,
+    w_insured: np.ndarray,
     p_region: np.ndarray,
     p_occupation: np.ndarray,
     p_sector: np.ndarray,
@@ -340,6 +342,7 @@ def matching_kernel(
         w_wage[i] = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
         w_months[i] = 0
         w_reservation[i] = 0.0
+        w_insured[i] = not p_informal[p]
     return from_unemployment, job_to_job, occupation_changes, region_changes
 
 
@@ -379,6 +382,28 @@ class Matching:
         self.searchers_cell = np.zeros(n_reg * 9)
         self.hires_cell = np.zeros(n_reg * 9)
         self.moves_od = np.zeros((n_reg, n_reg), dtype=np.int64)
+        self.job_finding = np.full(n_reg * 9, np.nan)  # smoothed hires / searchers
+
+    def job_finding_rates(self) -> np.ndarray:
+        """Monthly job-finding rate of the unemployed by (region, major group), smoothed.
+
+        Exponentially weighted over months (weight 0.2 on the latest); cells never
+        searched in take the mean of the others. Flat array ``[region * 9 + major - 1]``.
+        """
+        seen = ~np.isnan(self.job_finding)
+        fill = float(self.job_finding[seen].mean()) if seen.any() else 0.0
+        return np.where(seen, self.job_finding, fill)
+
+    def _update_job_finding(self) -> None:
+        rate = np.divide(
+            self.hires_cell,
+            self.searchers_cell,
+            out=np.full_like(self.hires_cell, np.nan),
+            where=self.searchers_cell > 0,
+        )
+        old = self.job_finding
+        smoothed = (1 - _JOB_FINDING_SMOOTHING) * old + _JOB_FINDING_SMOOTHING * rate
+        self.job_finding = np.where(np.isnan(old), rate, np.where(np.isnan(rate), old, smoothed))
 
     def step(self, model: LabourMarketModel) -> None:
         """Match searchers to vacancies and record the flows (agents)."""
@@ -402,6 +427,7 @@ class Matching:
             w.productivity,
             w.months_in_status,
             w.reservation_wage,
+            w.insured,
             p.region,
             p.occupation,
             p.sector,
@@ -438,6 +464,7 @@ class Matching:
             self.hires_cell,
             self.moves_od,
         )
+        self._update_job_finding()
         model.flows["hires_from_unemployment"] = hires_u
         model.flows["job_to_job"] = j2j
         model.flows["occupation_changes"] = occ_changes

@@ -95,7 +95,6 @@ INTERNAL_MIGRANT = GROUPS.index("internal_migrant")
 FOREIGN = GROUPS.index("foreign_migrant")
 KANDAS = GROUPS.index("kandas")
 _N_MAJOR = 9
-_JOB_FINDING_SMOOTHING = 0.2  # weight of the current month in the smoothed rates
 _SLOT_TRIES = 8  # vacancies an arriving migrant's network looks at
 _LONG_TERM_MONTHS = 12
 
@@ -325,7 +324,6 @@ class Migration:
         n_reg = d.n_regions
         self.occ_major = d.occupation_major.astype(np.int8)
         self.occ_skill = d.occupation_skill.astype(np.int8)
-        self.job_finding = np.full(n_reg * _N_MAJOR, np.nan)
         self.burn_in_moves = np.zeros((n_reg, n_reg))  # cross-region hires, agents
         self.burn_in_months = 0
         self.amenity = np.zeros(n_reg)
@@ -337,25 +335,6 @@ class Migration:
         self.origin_wage = d.origin_wage.astype(np.float64)
 
     # ---- state summaries ---------------------------------------------------------------
-    def _update_job_finding(self) -> None:
-        m = self.matching
-        rate = np.divide(
-            m.hires_cell,
-            m.searchers_cell,
-            out=np.full_like(m.hires_cell, np.nan),
-            where=m.searchers_cell > 0,
-        )
-        fresh = np.isnan(self.job_finding)
-        self.job_finding = np.where(
-            fresh,
-            rate,
-            np.where(
-                np.isnan(rate),
-                self.job_finding,
-                (1 - _JOB_FINDING_SMOOTHING) * self.job_finding + _JOB_FINDING_SMOOTHING * rate,
-            ),
-        )
-
     def _tables(self, model: LabourMarketModel) -> tuple[np.ndarray, np.ndarray]:
         """Mean wage [region, major] (posts' offers over filled jobs) and ``E_H(f)``."""
         p, d = model.posts, model.data
@@ -367,7 +346,7 @@ class Migration:
         # Cells without jobs take the region's mean wage.
         region_mean = pay.reshape(n_reg, -1).sum(1) / np.maximum(jobs.reshape(n_reg, -1).sum(1), 1)
         wage = np.where(jobs > 0, wage, np.repeat(region_mean, _N_MAJOR))
-        f = np.nan_to_num(self.job_finding, nan=np.nanmean(self.job_finding))
+        f = self.matching.job_finding_rates()
         horizon = model.cfg.migration.horizon_months
         share = employed_share(f, horizon)
         return wage.reshape(n_reg, _N_MAJOR), share.reshape(n_reg, _N_MAJOR)
@@ -462,7 +441,6 @@ class Migration:
     # ---- the month ---------------------------------------------------------------------
     def step(self, model: LabourMarketModel) -> None:
         """Move, send home, bring in and let emigrate; record the flows (agents)."""
-        self._update_job_finding()
         if model.burning_in:
             self.burn_in_moves += self.matching.moves_od
             self.burn_in_months += 1
@@ -633,6 +611,8 @@ class Migration:
             model.cfg.matching.skill_gap_allowed,
             model.minimum_wage,
         )
+        employed = w.status[chosen] == EMPLOYED
+        w.insured[chosen] = employed & ~p.informal[np.where(employed, w.post[chosen], 0)]
 
 
 @njit(cache=True)

@@ -39,6 +39,7 @@ def separations_kernel(
     wage: np.ndarray,
     months_in_status: np.ndarray,
     reservation_wage: np.ndarray,
+    insured: np.ndarray,
     filled: np.ndarray,
     jobs_desired: np.ndarray,
     attrition_until: np.ndarray,
@@ -59,6 +60,8 @@ def separations_kernel(
             post[i] = -1
             months_in_status[i] = 0
             reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
+            # A worker who quits has no claim to the job-loss benefit.
+            insured[i] = False
             quits += 1
     p_layoff = np.zeros(filled.shape[0])
     for p in range(filled.shape[0]):
@@ -96,6 +99,7 @@ class Separations:
             w.wage,
             w.months_in_status,
             w.reservation_wage,
+            w.insured,
             posts.filled,
             posts.jobs_desired,
             posts.attrition_until,
