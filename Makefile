@@ -18,7 +18,7 @@ run: $(STAMP)  ## run the baseline scenario on the embedded Kazakhstan default
 	$(BIN)/labsim scenario=baseline
 
 test: $(STAMP)  ## run the test suite
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -259,6 +259,8 @@ class ReskillingConfig:
     # course may lead to; empty = any occupation
     employed_at_risk: bool = False  # employed workers whose post announced an automation
     # cut may enrol (leaving the post)
+    priority_target_groups: bool = True  # places go first to the displaced, the at-risk and
+    # the long-term unemployed (target groups of the employment law)
     base_months: float = 2.0  # course length for the nearest occupation, months
     months_per_step: float = 1.0  # extra months per ISCO level of distance between occupations
     upgrade_months: float = 3.0  # extra months per skill level above the worker's
@@ -450,7 +452,7 @@ for _tech in TECHNOLOGIES:
         (f"automation.{_tech}.delayed_until_month", 0, 10000, True, True),
     ]
 # Switches a schedule may flip during a run (value 0 = off, 1 = on).
-_SWITCHES = ("reskilling.employed_at_risk",)
+_SWITCHES = ("reskilling.employed_at_risk", "reskilling.priority_target_groups")
 _RANGE_OF = {k: (lo, hi, li, ui) for k, lo, hi, li, ui in _RANGES}
 
 

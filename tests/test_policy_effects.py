@@ -7,6 +7,7 @@ comparison tool gives each a t confidence interval over seeds.
 
 import math
 
+import pandas as pd
 import pytest
 
 from sim.compare import compare, find_runs
@@ -19,15 +20,29 @@ SCENARIOS = ("baseline", "reskilling_push", "migrant_inclusion")
 
 
 @pytest.fixture(scope="module")
-def comparison(tmp_path_factory):
+def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("policy_runs")
     for scenario in SCENARIOS:
         for seed in SEEDS:
             cfg = compose_config(scenario, scale=0.01, seed=seed, horizon_months=HORIZON)
             tables, facts = simulate(cfg)
             write_run(root / f"{scenario}_{seed}", tables, cfg, [], facts)
-    table = compare(find_runs([root]), "baseline", [HORIZON])
+    return root
+
+
+@pytest.fixture(scope="module")
+def comparison(runs):
+    table = compare(find_runs([runs]), "baseline", [HORIZON])
     return table.set_index(["scenario", "metric"])
+
+
+def _reemployment_hazard(root, scenario):
+    """Pooled monthly re-employment hazard of displaced workers by group, 5 seeds."""
+    groups = pd.concat(
+        pd.read_parquet(root / f"{scenario}_{seed}" / "groups.parquet") for seed in SEEDS
+    )
+    last = groups[groups["month"] == HORIZON].groupby("group", observed=True).sum()
+    return last["reemployed_cum"] / last["displaced_search_months_cum"], last["reemployed_cum"]
 
 
 def _row(table, scenario, metric):
@@ -53,3 +68,13 @@ def test_migrant_inclusion_lowers_migrants_long_term_unemployment_more_than_nati
     natives = _row(comparison, "migrant_inclusion", "ltu_rate_natives")
     assert migrants["difference"] < 0
     assert migrants["relative_difference"] < natives["relative_difference"]
+
+
+def test_displaced_foreign_migrants_are_reemployed_slower_and_inclusion_narrows_the_gap(runs):
+    hazard, events = _reemployment_hazard(runs, "baseline")
+    # Persons at scale 0.01: 100 per agent; at least 20 re-employment events of migrants.
+    assert events["foreign_migrant"] >= 20 * 100
+    gap_baseline = hazard["native"] - hazard["foreign_migrant"]
+    assert gap_baseline > 0
+    hazard_inclusion, _ = _reemployment_hazard(runs, "migrant_inclusion")
+    assert hazard_inclusion["native"] - hazard_inclusion["foreign_migrant"] < gap_baseline

@@ -63,6 +63,7 @@ def _reskill(w, *, places=(100,), budget=10**9, filled=None, attrition=None, **k
         eligible=(True, True, False, True),
         month=5,
         replacement=0.4,
+        priority=False,
     )
     params.update(kw)
     n_reg = len(places)
@@ -115,6 +116,8 @@ def _reskill(w, *, places=(100,), budget=10**9, filled=None, attrition=None, **k
         params["consider_rate"],
         params["risk_factor"],
         params["employed_at_risk"],
+        params["priority"],
+        12,
         params["horizon"],
         params["taste_scale"],
         params["stipend"],
@@ -176,6 +179,22 @@ def test_capacity_is_never_exceeded_and_budget_binds():
     w = _world(10)
     (starts, *_), _, _, _ = _reskill(w, places=(10,), budget=4)
     assert starts == 4
+
+
+def test_target_groups_come_first_when_places_are_short():
+    # Ten applicants, two places: the displaced and the long-term unemployed get them.
+    w = _world(10)
+    w["ti_displaced"][7] = 2
+    w["months"][3] = 14
+    (starts, *_), _, _, _ = _reskill(w, places=(2,), priority=True)
+    assert starts == 2
+    assert np.flatnonzero(w["status"] == IN_TRAINING).tolist() == [3, 7]
+    # Without priority the same draws serve others too.
+    w = _world(10)
+    w["ti_displaced"][7] = 2
+    w["months"][3] = 14
+    _reskill(w, places=(2,), priority=False)
+    assert np.flatnonzero(w["status"] == IN_TRAINING).tolist() != [3, 7]
 
 
 def test_ineligible_workers_never_train():

@@ -52,7 +52,11 @@ searching in the worker's own occupation and ``y_1 = p W_{ro'} z_i E_H(f_{ro'}) 
 ``s`` the stipend), ``w_i - s`` for the employed.
 
 *Places.* Applications are served in a uniform random order (tied to worker and
-month). A region starts at most ``floor(C_r + carry_r)`` courses a month, ``C_r =
+month), the programmes' target groups first when ``priority_target_groups`` is on:
+workers displaced by automation, workers at risk of it and the long-term unemployed
+(12 months or more), as Kazakhstan's employment law gives priority in active measures
+to workers released by staff reductions and to people long out of work. A region
+starts at most ``floor(C_r + carry_r)`` courses a month, ``C_r =
 c LF_r / 1000`` (``c`` places per 1,000 of the month-0 labour force; the fractional
 remainder carries over so the long-run rate is exact), and, when a budget is set,
 courses stop when the trainees' monthly course cost would exceed it.
@@ -85,6 +89,7 @@ if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
 _N_MAJOR = 9
+LONG_TERM_MONTHS = 12  # unemployed this long belong to the programmes' target groups
 _MAX_JOB_FINDING = 0.9  # cap on a qualified job-seeker's monthly job-finding rate
 _MAX_COURSE_MONTHS = 120  # course lengths fit the int8 months-left column
 
@@ -196,6 +201,8 @@ def reskilling_kernel(
     consider_rate: float,
     risk_factor: float,
     employed_at_risk: bool,
+    priority_target_groups: bool,
+    long_term_months: int,
     horizon: int,
     taste_scale: float,
     stipend: float,
@@ -341,6 +348,10 @@ def reskilling_kernel(
         app_target[n_app] = best_o
         app_months[n_app] = np.int8(max(1, int(best_d + 0.5)))
         app_key[n_app] = uniform(key, tick, i, 2)
+        if priority_target_groups and not (
+            at_risk or w_ti_displaced[i] >= 0 or w_months[i] >= long_term_months
+        ):
+            app_key[n_app] += 1.0
         n_app += 1
     order = np.argsort(app_key[:n_app])
     starts = 0
@@ -499,6 +510,8 @@ class Reskilling:
             r.consider_rate,
             r.displaced_consider_factor,
             r.employed_at_risk,
+            r.priority_target_groups,
+            LONG_TERM_MONTHS,
             r.horizon_months,
             r.taste_scale_months,
             r.stipend,
