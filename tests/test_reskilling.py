@@ -48,7 +48,7 @@ def _world(n, **cols):
     return w
 
 
-def _reskill(w, *, places=(100,), budget=10**9, filled=None, attrition=None, **kw):
+def _reskill(w, *, places=(100,), budget=10**9, filled=None, desired=None, attrition=None, **kw):
     params = dict(
         cell_wage=np.array([[100000.0, 300000.0]]),
         cell_share=np.array([[0.3, 0.9]]),
@@ -73,6 +73,7 @@ def _reskill(w, *, places=(100,), budget=10**9, filled=None, attrition=None, **k
     starts_region = np.zeros(n_reg, np.int64)
     reskilled_group = np.zeros(len(GROUPS), np.int64)
     filled = np.array([5] if filled is None else filled, np.int32)
+    desired = np.array([0] if desired is None else desired, np.int32)
     attrition = np.array([-1] if attrition is None else attrition, np.int32)
     a0, ad, al, aa, as_ = params["success"]
     out = reskilling_kernel(
@@ -97,6 +98,7 @@ def _reskill(w, *, places=(100,), budget=10**9, filled=None, attrition=None, **k
         w["left"],
         w["retrained"],
         filled,
+        desired,
         attrition,
         params["cell_wage"],
         params["cell_share"],
@@ -254,9 +256,12 @@ def test_employed_at_risk_enrol_only_under_the_lever():
         assert (w["post"][0] == -1) == lever
         # Enrolled: reservation wage max(minimum wage, 0.8 x last wage), as on job loss.
         assert w["reservation"][0] == pytest.approx(85000.0 if lever else 90000.0)
-    # Without an announced cut (attrition wait over) the employed never enrol.
+    # Without an announced cut (attrition wait over, or no excess jobs) they never enrol.
     w = _world(1, status=EMPLOYED, post=0)
     (starts, *_), _, _, _ = _reskill(w, employed_at_risk=True, attrition=[3])
+    assert starts == 0
+    w = _world(1, status=EMPLOYED, post=0)
+    (starts, *_), _, _, _ = _reskill(w, employed_at_risk=True, attrition=[20], desired=[5])
     assert starts == 0
 
 

@@ -10,7 +10,9 @@ has announced an automation cut (attrition wait still running) may enrol too; th
 leave the post, which counts towards the cut.
 
 *Considering.* Each month an eligible worker considers training with probability
-``q`` (``consider_rate``), ``k_d q`` if displaced by automation or at risk.
+``q`` (``consider_rate``), ``k_d q`` if displaced by automation, and ``k_d q c_p`` if
+employed at a post ``p`` that announced a cut of the share ``c_p = (N_p - J_p) / N_p``
+of its jobs (the worker's chance of being displaced).
 
 *Target.* Reachable occupations are those of the course target list (ISCO code
 prefixes; empty = all) whose ISCO skill level is at most one above the worker's real
@@ -49,7 +51,8 @@ searching in the worker's own occupation and ``y_1 = p W_{ro'} z_i E_H(f_{ro'}) 
 ``eps_i`` a standard logistic taste shock (scale ``sigma`` months of wage) and
 ``c_i`` the income forgone per month of course: ``E_H(f_{r,m(o)}) (W_{ro} z_i - b_i)
 - s`` for the unemployed (``b_i`` the benefit still paid, since a job would end it,
-``s`` the stipend), ``w_i - s`` for the employed.
+``s`` the stipend), ``(1 - c_p) w_i + c_p E_H(f_{r,m(o)}) W_{ro} z_i - s`` for the
+employed at risk (they keep the job with chance ``1 - c_p``).
 
 *Places.* Applications are served in a uniform random order (tied to worker and
 month), the programmes' target groups first when ``priority_target_groups`` is on:
@@ -182,6 +185,7 @@ def reskilling_kernel(
     w_left: np.ndarray,
     w_retrained: np.ndarray,
     p_filled: np.ndarray,
+    p_jobs_desired: np.ndarray,
     p_attrition_until: np.ndarray,
     cell_wage: np.ndarray,
     cell_share: np.ndarray,
@@ -283,13 +287,22 @@ def reskilling_kernel(
         if w_legal[i] != REGULAR or not eligible_group[w_group[i]]:
             continue
         at_risk = False
+        cut = 0.0
         if s == EMPLOYED:
-            if not employed_at_risk or p_attrition_until[w_post[i]] < tick:
+            p_i = w_post[i]
+            if not employed_at_risk or p_attrition_until[p_i] < tick:
+                continue
+            if p_filled[p_i] > p_jobs_desired[p_i]:
+                cut = (p_filled[p_i] - p_jobs_desired[p_i]) / p_filled[p_i]
+            if cut <= 0.0:
                 continue
             at_risk = True
         elif s != UNEMPLOYED:
             continue
         q = consider_rate * (risk_factor if (at_risk or w_ti_displaced[i] >= 0) else 1.0)
+        if at_risk:
+            # Only the announced share of the post's jobs goes: the chance to be displaced.
+            q *= cut
         if uniform(key, tick, i, 0) >= q:
             continue
         r = w_region[i]
@@ -326,7 +339,8 @@ def reskilling_kernel(
             d = base_months + months_per_step * occ_distance[o, t] + upgrade_months * up
             d = min(d, _MAX_COURSE_MONTHS)
             if s == EMPLOYED:
-                forgone = w_wage[i] - stipend
+                # The job is kept with chance 1 - cut; otherwise the worker searches.
+                forgone = (1.0 - cut) * w_wage[i] + cut * e_home * home_wage * z - stipend
             else:
                 b = 0.0
                 if w_benefit_left[i] > 0:
@@ -491,6 +505,7 @@ class Reskilling:
             w.training_months_left,
             w.retrained,
             model.posts.filled,
+            model.posts.jobs_desired,
             model.posts.attrition_until,
             wage,
             cell_share,
