@@ -34,8 +34,9 @@ data: $(STAMP)  ## rebuild sim/data/default from ../shared/data
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 
-benchmark: $(STAMP)  ## wall time and peak memory of the baseline at scale 0.01 and 0.1
-	$(BIN)/python benchmarks/run_baseline.py --scales 0.01 0.1 --months 120
+benchmark: $(STAMP)  ## compile time, wall time, s/month and peak memory at scale 0.01, 0.1, 1
+	$(BIN)/python benchmarks/run_baseline.py --scales 0.01 0.1 1.0 --months 120 \
+		--json results/benchmark.json
 
 calibration: $(STAMP)  ## the calibration tables of docs/calibration.md
 	$(BIN)/python experiments/calibration_report.py

@@ -131,7 +131,10 @@ def main() -> None:
     info = {"machine": platform.machine(), "cpus": os.cpu_count(), "python": sys.version}
     if args.json:
         payload = {"machine": info, "compile": compile_info, "runs": rows}
-        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        partial = args.json.with_name(f".{args.json.name}.tmp")
+        partial.write_text(json.dumps(payload, indent=2) + "\n")
+        partial.replace(args.json)
 
 
 if __name__ == "__main__":
