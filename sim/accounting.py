@@ -18,6 +18,11 @@ class AccountingError(RuntimeError):
     """Workers or jobs do not add up: a bug in a mechanism."""
 
 
+GINI_BINS = 4000  # log-wage bins of the wage histogram (0.35% of wage wide)
+_GINI_LOG_MIN = np.log(1e3)  # KZT per month; wages below and above the range are clipped
+_GINI_LOG_MAX = np.log(1e9)
+
+
 @njit(cache=True)
 def aggregate_workers(
     status: np.ndarray,
@@ -34,12 +39,18 @@ def aggregate_workers(
     group_wage: np.ndarray,
     post: np.ndarray,
     post_informal: np.ndarray,
+    wage_count: np.ndarray,
+    wage_pay: np.ndarray,
 ) -> float:
     """Add persons by status, and wage sums of the employed, into the output arrays.
+
+    ``wage_count`` and ``wage_pay`` (length ``GINI_BINS``) receive the persons employed
+    and their wages by log-wage bin, for :func:`gini_from_histogram`.
 
     Returns the wage bill of formal jobs (KZT per month, persons), the payroll tax base.
     """
     formal_pay = 0.0
+    width = (_GINI_LOG_MAX - _GINI_LOG_MIN) / GINI_BINS
     for i in range(status.shape[0]):
         s = status[i]
         w = weight[i]
@@ -53,38 +64,29 @@ def aggregate_workers(
             group_wage[group[i]] += pay
             if not post_informal[post[i]]:
                 formal_pay += pay
+            if wage[i] > 0.0:
+                b = int((np.log(wage[i]) - _GINI_LOG_MIN) / width)
+                b = min(max(b, 0), GINI_BINS - 1)
+                wage_count[b] += w
+                wage_pay[b] += pay
     return formal_pay
 
 
-_GINI_BINS = 4000
-_GINI_LOG_MIN = np.log(1e3)  # KZT per month; wages below and above the range are clipped
-_GINI_LOG_MAX = np.log(1e9)
-
-
 @njit(cache=True)
-def wage_gini(status: np.ndarray, wage: np.ndarray, weight: np.ndarray) -> float:
-    """Gini coefficient of the employed's monthly wages, from a fine log-wage histogram.
+def gini_from_histogram(count: np.ndarray, total: np.ndarray) -> float:
+    """Gini coefficient of wages from persons ``count`` and wages ``total`` by log-wage bin.
 
-    Bins of 0.35% in wage keep the error below 0.001 and the cost linear in workers.
+    Each bin's members are taken to earn its mean; bins of 0.35% in wage keep the error
+    below 0.001.
     """
-    count = np.zeros(_GINI_BINS)
-    total = np.zeros(_GINI_BINS)
-    width = (_GINI_LOG_MAX - _GINI_LOG_MIN) / _GINI_BINS
-    for i in range(status.shape[0]):
-        if status[i] != EMPLOYED or wage[i] <= 0.0:
-            continue
-        b = int((np.log(wage[i]) - _GINI_LOG_MIN) / width)
-        b = min(max(b, 0), _GINI_BINS - 1)
-        count[b] += weight[i]
-        total[b] += weight[i] * wage[i]
     n = count.sum()
     pay = total.sum()
     if n <= 0.0 or pay <= 0.0:
         return 0.0
-    # Area under the Lorenz curve, treating each bin's members as earning its mean.
+    # Area under the Lorenz curve (twice it: trapezoids), bin by bin.
     below_pay = 0.0
     area = 0.0
-    for b in range(_GINI_BINS):
+    for b in range(count.shape[0]):
         if count[b] == 0.0:
             continue
         area += count[b] / n * (2.0 * below_pay + total[b]) / pay

@@ -95,9 +95,7 @@ DPI = 120
 NATIONAL_COLUMNS = (
     "month",
     "unemployment_rate",
-    "unemployed",
     "employed",
-    "in_training",
     "long_term_unemployed",
     "displaced_long_term_unemployed",
     "displaced_jobless_12m",
@@ -107,7 +105,6 @@ NATIONAL_COLUMNS = (
     "new_jobs_cum",
     "wage_gini",
     "public_spending_kzt",
-    "public_revenue_kzt",
     "net_public_cost_kzt",
 )
 """Columns of ``national.parquet`` the comparison reads."""
@@ -116,9 +113,7 @@ GROUPS_COLUMNS = (
     "month",
     "group",
     "labour_force",
-    "unemployed",
     "long_term_unemployed",
-    "displaced_jobless_12m",
 )
 """Columns of ``groups.parquet`` the comparison reads."""
 

@@ -47,7 +47,9 @@ FISCAL_COLUMNS = (
 )
 
 
-def fiscal_flows(model: LabourMarketModel, formal_wage_bill: float) -> dict[str, float]:
+def fiscal_flows(
+    model: LabourMarketModel, formal_wage_bill: float, trainees: float
+) -> dict[str, float]:
     """This month's public costs and revenues (KZT per month, whole population).
 
     Parameters
@@ -56,14 +58,16 @@ def fiscal_flows(model: LabourMarketModel, formal_wage_bill: float) -> dict[str,
         The model after the month's mechanisms ran (its ``flows`` are this month's).
     formal_wage_bill
         Wages of formal jobs this month, KZT per month, persons.
+    trainees
+        Workers in training at the end of the month, persons.
     """
     cfg, flows = model.cfg, model.flows
     weight = model.person_weight
     r = cfg.reskilling
     row = {
         "benefits_kzt": float(flows.get("benefits_kzt", 0.0)),
-        "training_cost_kzt": float(flows.get("training_cost_kzt", 0.0)),
-        "training_stipends_kzt": float(flows.get("training_stipends_kzt", 0.0)),
+        "training_cost_kzt": trainees * r.cost_per_trainee_month,
+        "training_stipends_kzt": trainees * r.stipend,
         "inclusion_kzt": weight
         * (
             flows.get("digital_courses", 0) * cfg.inclusion.course_cost

@@ -37,12 +37,13 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.accounting import (
+    GINI_BINS,
     N_STATUS,
     aggregate_workers,
     check_accounts,
+    gini_from_histogram,
     outcome_stocks,
     track_reemployment,
-    wage_gini,
 )
 from sim.config import TECHNOLOGIES, LabsimConfig, to_config
 from sim.data import GROUPS, Dataset, load_dataset
@@ -61,6 +62,7 @@ from sim.state import (
     EMPLOYED,
     IN_TRAINING,
     IRREGULAR,
+    LONG_TERM_MONTHS,
     STATUS_NAMES,
     UNEMPLOYED,
     generate_population,
@@ -151,7 +153,6 @@ _FLOWS = (
 )
 
 
-LONG_TERM_MONTHS = 12  # unemployment of this many months or more is long-term (ILO)
 # Flows by group that mechanisms report in persons already (the others are in agents).
 PERSONS_BY_GROUP = ("displaced_cum", "reskilled_cum")
 
@@ -211,6 +212,9 @@ class LabourMarketModel(mesa.Model):
             Wages(self),
         ]
         self._views: list[mesa.Agent] = []
+        # Employed persons and wages by log-wage bin, refilled each month (wage Gini).
+        self._wage_count = np.zeros(GINI_BINS)
+        self._wage_pay = np.zeros(GINI_BINS)
 
         horizon = cfg.horizon_months
         n_reg, n_occ, n_grp = self.data.n_regions, self.data.n_occupations, len(GROUPS)
@@ -355,6 +359,8 @@ class LabourMarketModel(mesa.Model):
     def _collect(self) -> None:
         t = self.month
         w, p = self.workers, self.posts
+        self._wage_count[:] = 0.0
+        self._wage_pay[:] = 0.0
         formal_wage_bill = aggregate_workers(
             w.status,
             w.region,
@@ -370,6 +376,8 @@ class LabourMarketModel(mesa.Model):
             self.group_wage[t],
             w.post,
             p.informal,
+            self._wage_count,
+            self._wage_pay,
         )
         stocks = self.group_stocks
         outcome_stocks(
@@ -413,8 +421,8 @@ class LabourMarketModel(mesa.Model):
             stocks["displaced_long_term_unemployed"][t].sum()
         )
         row["displaced_jobless_12m"] = float(stocks["displaced_jobless_12m"][t].sum())
-        row["wage_gini"] = wage_gini(w.status, w.wage, w.weight)
-        row.update(fiscal_flows(self, formal_wage_bill))
+        row["wage_gini"] = gini_from_histogram(self._wage_count, self._wage_pay)
+        row.update(fiscal_flows(self, formal_wage_bill, row["in_training"]))
         row["jobs_automated"] = self.flows.get("jobs_automated", 0.0)
         self._cumulative["displaced_cum"] += row["displaced"]
         self._cumulative["redeployed_cum"] += row["redeployed"]

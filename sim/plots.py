@@ -38,6 +38,7 @@ from matplotlib.ticker import (
 )
 
 from sim.data import MAJOR_GROUPS
+from sim.fiscal import FISCAL_COLUMNS
 
 __all__ = [
     "FIGURE_NAMES",
@@ -1554,14 +1555,7 @@ REVENUE_ITEMS: dict[str, tuple[str, str]] = {
 }
 """Public revenue items of the national table (KZT per month): display name and colour."""
 
-BUDGET_COLUMNS: tuple[str, ...] = (
-    "month",
-    *SPENDING_ITEMS,
-    *REVENUE_ITEMS,
-    "public_spending_kzt",
-    "public_revenue_kzt",
-    "net_public_cost_kzt",
-)
+BUDGET_COLUMNS: tuple[str, ...] = ("month", *FISCAL_COLUMNS)
 """Columns of the national table that ``public_budget.png`` needs (KZT per month)."""
 
 _PLACES_COLOUR = "#c6dbef"
@@ -1583,6 +1577,24 @@ def _billions_axis(ax: Axes, values: np.ndarray) -> None:
     top = float(finite.max()) if finite.size else 0.0
     ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(_thousands(0 if top >= 10.0 else 1 if top >= 1.0 else 2))
+
+
+def _stack_with_total(
+    ax: Axes,
+    x: np.ndarray,
+    layers: Sequence[tuple[str, np.ndarray, str]],
+    total: np.ndarray,
+    label: str,
+    bar_width: float | None,
+    style: dict,
+) -> None:
+    """Signed stack of spending ``layers`` with their ``total`` as a black line (bn KZT)."""
+    _signed_stack(ax, x, layers, bar_width=bar_width)
+    ax.plot(x, total, color="black", linewidth=2.2, label=label, **style)
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    if not np.any(np.abs(total) > 0) and not layers:
+        ax.set_ylim(-1.0, 1.0)
+    _billions_axis(ax, total)
 
 
 def _side_note(ax: Axes, text: str) -> None:
@@ -1810,19 +1822,15 @@ def _fig_public_budget(
 
     # (a) Spending per month.
     spending = billions("public_spending_kzt")
-    _signed_stack(ax_s, x, layers, bar_width=bar_width)
-    ax_s.plot(
+    _stack_with_total(
+        ax_s,
         x,
+        layers,
         spending,
-        color="black",
-        linewidth=2.2,
-        label=f"Total public spending ({spending.sum():,.1f} bn KZT over the period)",
-        **style,
+        f"Total public spending ({spending.sum():,.1f} bn KZT over the period)",
+        bar_width,
+        style,
     )
-    ax_s.axhline(0.0, color="black", linewidth=0.8)
-    if not np.any(np.abs(spending) > 0) and not layers:
-        ax_s.set_ylim(-1.0, 1.0)
-    _billions_axis(ax_s, spending)
     ax_s.set_ylabel("Billion KZT per month")
     if omitted:
         _side_note(ax_s, "Zero in every month (not shown): " + "; ".join(omitted) + ".")
@@ -1872,21 +1880,17 @@ def _fig_public_budget(
     # (c) Cumulative spending by item and in total.
     cumulative = [(label, np.cumsum(values), colour) for label, values, colour in layers]
     total_cum = np.cumsum(sum(items.values()))
-    _signed_stack(ax_c, x, cumulative, bar_width=bar_width)
     revenue_cum = float(billions("public_revenue_kzt").sum())
     net_cum = float(billions("net_public_cost_kzt").sum())
-    ax_c.plot(
+    _stack_with_total(
+        ax_c,
         x,
+        cumulative,
         total_cum,
-        color="black",
-        linewidth=2.4,
-        label=f"Total spending on programmes ({total_cum[-1]:,.1f} bn KZT at end)",
-        **style,
+        f"Total spending on programmes ({total_cum[-1]:,.1f} bn KZT at end)",
+        bar_width,
+        style,
     )
-    ax_c.axhline(0.0, color="black", linewidth=0.8)
-    if not np.any(np.abs(total_cum) > 0) and not layers:
-        ax_c.set_ylim(-1.0, 1.0)
-    _billions_axis(ax_c, total_cum)
     ax_c.set_ylabel("Billion KZT since month 1\n(cumulative)")
     _side_note(
         ax_c,

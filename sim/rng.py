@@ -60,3 +60,10 @@ def uniform(key: uint64, month: int, agent: int, draw: int) -> float:
     z = _mix(z ^ (uint64(agent) * uint64(0xD1B54A32D192ED03)))
     z = _mix(z + uint64(draw) * uint64(0x8CB92BA72F3D8DD7))
     return float(z >> uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True)
+def logistic(u: float) -> float:
+    """Standard logistic variate from the uniform ``u`` (inverse CDF; ``u`` clipped off 0, 1)."""
+    u = min(max(u, 1e-12), 1.0 - 1e-12)
+    return np.log(u / (1.0 - u))

@@ -47,6 +47,8 @@ IRREGULAR = 1
 
 NO_ORIGIN = -1  # origin code of workers who are not foreign migrants
 
+LONG_TERM_MONTHS = 12  # unemployment of this many months or more is long-term (ILO)
+
 
 @dataclass
 class Workers:

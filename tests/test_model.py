@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from sim import LabourMarketModel
-from sim.accounting import AccountingError, check_accounts
+from sim.accounting import AccountingError, check_accounts, gini_from_histogram
 from sim.config import ScheduledChange
 from sim.data import load_dataset
 from sim.results import REQUIRED_COLUMNS
@@ -194,3 +194,10 @@ def test_agent_views_read_the_arrays(tiny_cfg):
     assert len(model.agents) == 0
     with pytest.raises(IndexError):
         model.worker_agent(model.workers.n)
+
+
+def test_wage_gini_from_the_histogram():
+    # Two equal halves earning 1 and 3: Lorenz curve through (0.5, 0.25), Gini 0.25.
+    assert gini_from_histogram(np.array([1.0, 1.0]), np.array([1.0, 3.0])) == pytest.approx(0.25)
+    assert gini_from_histogram(np.array([0.0, 5.0]), np.array([0.0, 5.0])) == pytest.approx(0.0)
+    assert gini_from_histogram(np.zeros(3), np.zeros(3)) == 0.0

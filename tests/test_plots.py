@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from sim.fiscal import REVENUE_COLUMNS, SPENDING_COLUMNS
 from sim.plots import (
     BUDGET_COLUMNS,
     FIGURE_NAMES,
@@ -71,23 +72,13 @@ def _synthetic_flows(n_years: int) -> pd.DataFrame:
     return flows
 
 
-SPENDING = (
-    "benefits_kzt",
-    "training_cost_kzt",
-    "training_stipends_kzt",
-    "inclusion_kzt",
-    "relocation_subsidy_kzt",
-    "redeployment_subsidy_kzt",
-    "automation_subsidy_kzt",
-)
-REVENUE = ("payroll_tax_revenue_kzt", "automation_tax_revenue_kzt")
 TRAINING_BUDGET_FIGURES = ("reskilling.png", "public_budget.png")
 
 
 def _set_budget_totals(national: pd.DataFrame) -> None:
     """Recompute the public budget totals of a national table from its items, in place."""
-    national["public_spending_kzt"] = national[list(SPENDING)].sum(axis=1)
-    national["public_revenue_kzt"] = national[list(REVENUE)].sum(axis=1)
+    national["public_spending_kzt"] = national[list(SPENDING_COLUMNS)].sum(axis=1)
+    national["public_revenue_kzt"] = national[list(REVENUE_COLUMNS)].sum(axis=1)
     national["net_public_cost_kzt"] = (
         national["public_spending_kzt"] - national["public_revenue_kzt"]
     )
@@ -629,7 +620,7 @@ def test_new_figures_from_a_run(tmp_path: Path, run_tables: dict[str, pd.DataFra
 
 
 def test_training_and_budget_columns() -> None:
-    assert set(SPENDING) | set(REVENUE) < set(BUDGET_COLUMNS)
+    assert set(SPENDING_COLUMNS) | set(REVENUE_COLUMNS) < set(BUDGET_COLUMNS)
     national = _synthetic_tables(2)["national"]
     assert set(RESKILLING_COLUMNS) | set(BUDGET_COLUMNS) <= set(national.columns)
 
@@ -648,7 +639,11 @@ def test_training_and_budget_figures_one_flow_month(tmp_path: Path) -> None:
     "dropped, skipped, how",
     [
         # A national table without the fiscal columns.
-        (SPENDING + REVENUE + ("public_spending_kzt",), "public_budget.png", "dropped"),
+        (
+            SPENDING_COLUMNS + REVENUE_COLUMNS + ("public_spending_kzt",),
+            "public_budget.png",
+            "dropped",
+        ),
         (("net_public_cost_kzt",), "public_budget.png", "all_missing_values"),
         (("training_places", "training_starts"), "reskilling.png", "dropped"),
     ],
@@ -702,7 +697,7 @@ def test_public_budget_zero_and_automation_items(tmp_path: Path, case: str) -> N
     national = _synthetic_tables(6)["national"]
     if case == "zero":
         # No spending at all: only the totals are drawn.
-        national[list(SPENDING)] = 0.0
+        national[list(SPENDING_COLUMNS)] = 0.0
     else:
         # An automation tax (on its own axis) and a subsidy counted as negative spending.
         after_start = national["month"] > 0

@@ -77,12 +77,13 @@ from numba import njit
 
 from sim.data import GROUPS
 from sim.mechanisms.matching import Matching, draw_destination, gravity_prior, vacancy_slots
-from sim.rng import stream_key, uniform
+from sim.rng import logistic, stream_key, uniform
 from sim.state import (
     ABROAD,
     EMIGRATED,
     EMPLOYED,
     IRREGULAR,
+    LONG_TERM_MONTHS,
     REGULAR,
     UNEMPLOYED,
 )
@@ -96,7 +97,6 @@ FOREIGN = GROUPS.index("foreign_migrant")
 KANDAS = GROUPS.index("kandas")
 _N_MAJOR = 9
 _SLOT_TRIES = 8  # vacancies an arriving migrant's network looks at
-_LONG_TERM_MONTHS = 12
 
 
 def employed_share(f: np.ndarray | float, horizon: int) -> np.ndarray:
@@ -106,12 +106,6 @@ def employed_share(f: np.ndarray | float, horizon: int) -> np.ndarray:
     stay = 1.0 - f
     safe = np.where(f > 0.0, f, 1.0)
     return np.where(f > 0.0, 1.0 - stay * (1.0 - stay**horizon) / (safe * horizon), 0.0)
-
-
-@njit(cache=True)
-def _logistic(u: float) -> float:
-    u = min(max(u, 1e-12), 1.0 - 1e-12)
-    return np.log(u / (1.0 - u))
 
 
 @njit(cache=True)
@@ -185,7 +179,7 @@ def migration_kernel(
             p_leave = return_rate * (return_unemployed_factor if unemployed else 1.0)
         else:
             p_leave = emigration_rate[w_region[i]]
-            if unemployed and w_months[i] >= _LONG_TERM_MONTHS:
+            if unemployed and w_months[i] >= LONG_TERM_MONTHS:
                 p_leave *= emigration_unemployed_factor
         if uniform(key, tick, i, 0) < p_leave:
             if not unemployed:
@@ -219,7 +213,7 @@ def migration_kernel(
         if w_age[i] >= 35:
             cost += cost_family
         cost -= relocation_subsidy / home_wage
-        shock = taste_scale * _logistic(uniform(key, tick, i, 3)) if taste_scale > 0.0 else 0.0
+        shock = taste_scale * logistic(uniform(key, tick, i, 3)) if taste_scale > 0.0 else 0.0
         if gain - cost + shock <= 0.0:
             continue
         w_reservation[i] = max(minimum_wage, w_reservation[i] * region_wage[d, m] / home_wage)
@@ -371,7 +365,7 @@ class Migration:
         region = w.region.astype(np.int64)
         lf_region = np.bincount(region[in_lf], minlength=d.n_regions).astype(float)
         y_region = self._region_income(wage, share, lf_region)
-        ltu = in_lf & unemp & (w.months_in_status >= _LONG_TERM_MONTHS) & (w.group != FOREIGN)
+        ltu = in_lf & unemp & (w.months_in_status >= LONG_TERM_MONTHS) & (w.group != FOREIGN)
         resident = in_lf & (w.group != FOREIGN)
         rel = y_region[region[resident]] ** -cfg.emigration_income_elasticity
         factor = np.where(ltu[resident], cfg.emigration_unemployed_factor, 1.0)

@@ -84,15 +84,14 @@ from numba import njit
 from sim.data import GROUPS
 from sim.mechanisms.benefits import benefit_amount
 from sim.mechanisms.migration import employed_share
-from sim.rng import stream_key, uniform
-from sim.state import EMPLOYED, IN_TRAINING, REGULAR, UNEMPLOYED
+from sim.rng import logistic, stream_key, uniform
+from sim.state import EMPLOYED, IN_TRAINING, LONG_TERM_MONTHS, REGULAR, UNEMPLOYED
 
 if TYPE_CHECKING:
     from sim.mechanisms.matching import Matching
     from sim.model import LabourMarketModel
 
 _N_MAJOR = 9
-LONG_TERM_MONTHS = 12  # unemployed this long belong to the programmes' target groups
 _MAX_JOB_FINDING = 0.9  # cap on a qualified job-seeker's monthly job-finding rate
 _MAX_COURSE_MONTHS = 120  # course lengths fit the int8 months-left column
 
@@ -131,12 +130,6 @@ def target_mask(codes: list[str], prefixes: list[str]) -> np.ndarray:
         [any(c.startswith(p) or p.startswith(c) for p in prefixes) for c in codes],
         dtype=np.bool_,
     )
-
-
-@njit(cache=True)
-def _logistic_draw(u: float) -> float:
-    u = min(max(u, 1e-12), 1.0 - 1e-12)
-    return np.log(u / (1.0 - u))
 
 
 @njit(cache=True)
@@ -355,7 +348,7 @@ def reskilling_kernel(
             continue
         margin = best / (home_wage * z)
         if taste_scale > 0.0:
-            margin += taste_scale * _logistic_draw(uniform(key, tick, i, 1))
+            margin += taste_scale * logistic(uniform(key, tick, i, 1))
         if margin <= 0.0:
             continue
         app_worker[n_app] = i
@@ -547,12 +540,9 @@ class Reskilling:
             self.starts_region,
             self.reskilled_group,
         )
-        trainees = np.count_nonzero(w.status == IN_TRAINING)
         model.flows["training_starts"] = starts
         model.flows["training_completions"] = completions
         model.flows["reskilled"] = successes
         model.flows["training_starts_employed"] = employed_starts
         model.flows["reskilled_by_group"] = self.reskilled_group * weight
         model.flows["training_places"] = float(places.sum())
-        model.flows["training_cost_kzt"] = trainees * r.cost_per_trainee_month * weight
-        model.flows["training_stipends_kzt"] = trainees * r.stipend * weight
