@@ -2,7 +2,10 @@
 
 ``labsim scenario=NAME scale=S seed=N horizon_months=M`` runs one scenario and writes
 its folder (``results/<scenario>/<timestamp>/`` unless ``hydra.run.dir=DIR``);
-``--multirun`` sweeps. Bad input stops the run before anything is simulated, with one
+``--multirun`` sweeps through any Hydra launcher (basic, joblib, submitit, Ray): each run
+of a sweep goes to a folder named by the hash of its configuration, a complete one is
+skipped when the sweep is run again, a failed one is reported without stopping the
+others (:mod:`sim.sweep`). Bad input stops a run before anything is simulated, with one
 message naming the key; a failed run leaves no manifest and no tables.
 """
 
@@ -11,18 +14,23 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.config import ConfigError, register_configs, to_config
+from sim.config import ConfigError, LabsimConfig, register_configs, to_config
 from sim.data import DataError
 from sim.output import MANIFEST, write_run
 from sim.runner import scenario_dir, simulate
+from sim.sweep import completed_run, record_job, register_resolvers, run_hash
 
 register_configs()
+register_resolvers()
 # Mesa logs every step at INFO, which Hydra's logging would print for each month.
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
@@ -34,26 +42,32 @@ def _clean_failed_run(out_dir: Path) -> None:
     shutil.rmtree(out_dir, ignore_errors=True)
 
 
-@hydra.main(version_base="1.3", config_path=str(scenario_dir()), config_name="config")
-def _main(cfg: DictConfig) -> None:
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
+def _run(typed: LabsimConfig, out_dir: Path, overrides: list[str]) -> dict[str, Any]:
+    """Simulate ``typed`` and write its folder; return the run facts."""
+    tables, facts = simulate(typed)
+    figures = []
+    if typed.output.figures:
+        from sim.data import load_dataset
+        from sim.plots import write_standard_figures
+
+        data = load_dataset(typed.population.data_dir, typed.population.occupation_level)
+        figures = write_standard_figures(
+            tables,
+            out_dir / "figures",
+            typed.scenario_name,
+            payroll_tax=typed.automation.payroll_tax,
+            net_migration_data=data.net_migration_labour_force,
+        )
+    facts = {"run_hash": run_hash(typed), "overrides": overrides, **facts}
+    write_run(out_dir, tables, typed, figures, facts)
+    last = tables["national"].iloc[-1]
+    return {**facts, "figures": bool(figures), "last": last}
+
+
+def _single_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     try:
         typed = to_config(cfg)
-        tables, facts = simulate(typed)
-        figures = []
-        if typed.output.figures:
-            from sim.data import load_dataset
-            from sim.plots import write_standard_figures
-
-            data = load_dataset(typed.population.data_dir, typed.population.occupation_level)
-            figures = write_standard_figures(
-                tables,
-                out_dir / "figures",
-                typed.scenario_name,
-                payroll_tax=typed.automation.payroll_tax,
-                net_migration_data=data.net_migration_labour_force,
-            )
-        write_run(out_dir, tables, typed, figures, facts)
+        facts = _run(typed, out_dir, overrides)
     except (ConfigError, DataError) as exc:
         _clean_failed_run(out_dir)
         print(f"labsim: error: {exc}", file=sys.stderr)
@@ -61,16 +75,48 @@ def _main(cfg: DictConfig) -> None:
     except BaseException:
         _clean_failed_run(out_dir)
         raise
-    n = tables["national"]
-    last = n.iloc[-1]
+    last = facts["last"]
     print(
         f"labsim: {typed.scenario_name} seed={typed.seed} scale={typed.scale} "
         f"{typed.horizon_months} months in {facts['wall_seconds']:.1f} s; "
         f"month {int(last.month)}: employed {last.employed / 1e6:.2f} M, "
         f"unemployment {100 * last.unemployment_rate:.2f}%\n"
         f"labsim: tables in {out_dir}"
-        + (f"\nlabsim: figures in {out_dir / 'figures'}" if figures else "")
+        + (f"\nlabsim: figures in {out_dir / 'figures'}" if facts["figures"] else "")
     )
+
+
+def _sweep_job(cfg: DictConfig, out_dir: Path, overrides: list[str], sweep_dir: Path) -> None:
+    """One run of a sweep: skipped when already complete, recorded (not raised) on failure."""
+    t0 = time.perf_counter()
+    status, reason = "done", ""
+    try:
+        typed = to_config(cfg)
+        if completed_run(out_dir, run_hash(typed)):
+            status = "skipped"
+        else:
+            _run(typed, out_dir, overrides)
+    except Exception as exc:  # noqa: BLE001 - reported in the sweep summary, others go on
+        _clean_failed_run(out_dir)
+        status = "failed"
+        reason = str(exc) if isinstance(exc, ConfigError | DataError) else repr(exc)
+    except BaseException:
+        _clean_failed_run(out_dir)
+        raise
+    seconds = time.perf_counter() - t0
+    line = record_job(sweep_dir, out_dir.name, status, seconds, reason, overrides)
+    print(line, flush=True)
+
+
+@hydra.main(version_base="1.3", config_path=str(scenario_dir()), config_name="config")
+def _main(cfg: DictConfig) -> None:
+    hydra_cfg = HydraConfig.get()
+    out_dir = Path(hydra_cfg.runtime.output_dir)
+    overrides = list(hydra_cfg.overrides.task)
+    if hydra_cfg.mode == RunMode.MULTIRUN:
+        _sweep_job(cfg, out_dir, overrides, Path(hydra_cfg.sweep.dir))
+    else:
+        _single_run(cfg, out_dir, overrides)
 
 
 def main() -> None:

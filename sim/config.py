@@ -8,12 +8,14 @@ the key and what is allowed, before anything is built or written.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 
 OCCUPATION_LEVELS = ("unit", "minor", "sub_major", "major")
 
@@ -293,6 +295,19 @@ class OutputConfig:
 
 
 @dataclass
+class SweepConfig:
+    """A row of a table of parameter points, applied on top of the scenario.
+
+    Samplers that choose points one by one (SALib's Morris and Sobol designs) write them
+    as a CSV file, one column per dotted parameter key and one row per point; a sweep
+    over ``sweep.row=range(0,N)`` then runs every point through any Hydra launcher.
+    """
+
+    samples: str | None = None  # CSV of parameter points; None = no sample applied
+    row: int = 0  # 0-based data row of ``samples`` applied to this run
+
+
+@dataclass
 class LabsimConfig:
     """The whole configuration of one run."""
 
@@ -315,6 +330,7 @@ class LabsimConfig:
     reskilling: ReskillingConfig = field(default_factory=ReskillingConfig)
     schedule: list[ScheduledChange] = field(default_factory=list)
     output: OutputConfig = field(default_factory=OutputConfig)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
 
 
 def register_configs() -> None:
@@ -479,10 +495,82 @@ def to_config(cfg: DictConfig | LabsimConfig) -> LabsimConfig:
         typed = cfg
     else:
         merged = OmegaConf.merge(OmegaConf.structured(LabsimConfig), cfg)
+        if merged.sweep.samples:
+            apply_sample(merged, merged.sweep.samples, merged.sweep.row)
         typed = OmegaConf.to_object(merged)
         assert isinstance(typed, LabsimConfig)
     validate(typed)
     return typed
+
+
+_MISSING_KEY = object()
+
+
+def read_samples(path: str | Path) -> tuple[list[str], list[list[float]]]:
+    """Read a CSV of parameter points: the header names dotted keys, each row a point.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, empty, or holds a value that is not a number.
+    """
+    path = Path(path)
+    try:
+        with open(path, newline="") as fh:
+            rows = list(csv.reader(fh))
+    except OSError as exc:
+        raise ConfigError(f"sweep.samples={str(path)!r} cannot be read ({exc.strerror})") from None
+    if len(rows) < 2 or not rows[0]:
+        raise ConfigError(
+            f"sweep.samples={str(path)!r} has no points; allowed: a CSV with a header of "
+            "dotted parameter keys and one row per point"
+        )
+    keys = [k.strip() for k in rows[0]]
+    points = []
+    for i, row in enumerate(rows[1:]):
+        try:
+            points.append([float(v) for v in row])
+        except ValueError:
+            raise ConfigError(
+                f"sweep.samples={str(path)!r} row {i} holds a value that is not a number"
+            ) from None
+        if len(row) != len(keys):
+            raise ConfigError(
+                f"sweep.samples={str(path)!r} row {i} has {len(row)} values, not {len(keys)}"
+            )
+    return keys, points
+
+
+def apply_sample(cfg: DictConfig, samples: str, row: int) -> None:
+    """Set the parameters of point ``row`` of the ``samples`` CSV in ``cfg`` (in place).
+
+    Integer parameters take the nearest integer and switches are on for values of 0.5
+    or more, so a continuous design can cover them.
+
+    Raises
+    ------
+    ConfigError
+        If ``row`` is not a row of the file or a column is not a parameter key.
+    """
+    keys, points = read_samples(samples)
+    if not 0 <= row < len(points):
+        raise ConfigError(
+            f"sweep.row={row} is not a row of {samples!r}; allowed: 0 .. {len(points) - 1}"
+        )
+    for key, value in zip(keys, points[row], strict=True):
+        current = OmegaConf.select(cfg, key, default=_MISSING_KEY)
+        if current is _MISSING_KEY or isinstance(current, DictConfig | list | ListConfig):
+            raise ConfigError(
+                f"sweep.samples column {key!r} is not a numeric parameter; allowed: dotted "
+                "keys such as automation.genai.learning_rate or matching.p_application_considered"
+            )
+        if isinstance(current, bool):
+            new: float | int | bool = value >= 0.5
+        elif isinstance(current, int):
+            new = int(round(value))
+        else:
+            new = value
+        OmegaConf.update(cfg, key, new, merge=False)
 
 
 def validate(cfg: LabsimConfig) -> None:

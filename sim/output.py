@@ -36,7 +36,8 @@ _LIBRARIES = (
 )
 
 
-def _atomic_write_bytes(path: Path, payload: bytes) -> None:
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file and a rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -153,7 +154,7 @@ def write_run(
         "complete": True,
     }
     path = out_dir / MANIFEST
-    _atomic_write_bytes(path, (json.dumps(manifest, indent=2, default=str) + "\n").encode())
+    atomic_write_bytes(path, (json.dumps(manifest, indent=2, default=str) + "\n").encode())
     return path
 
 
