@@ -565,13 +565,16 @@ def _aggregate_occupations(
     occ["code"] = occ["isco08"].str[:digits]
     w = occ["share_within_major"].to_numpy()
     grouped = occ.assign(_w=w).groupby("code", sort=True)
+    codes = list(grouped.groups.keys())
+    group_of = grouped.ngroup().to_numpy()
+    weight = np.bincount(group_of, weights=w, minlength=len(codes))
 
     def wmean(col: str) -> np.ndarray:
-        return grouped.apply(
-            lambda g: float(np.average(g[col], weights=g["_w"])), include_groups=False
-        ).to_numpy()
+        # sum(x w) / sum(w) per group, summed in row order (as numpy.average does for
+        # the small groups here), without a Python call per group.
+        values = occ[col].to_numpy(float)
+        return np.bincount(group_of, weights=values * w, minlength=len(codes)) / weight
 
-    codes = list(grouped.groups.keys())
     if digits == 4:
         names = list(grouped["title"].first())
     else:
@@ -583,9 +586,10 @@ def _aggregate_occupations(
     dig = wmean("digital_skill_need")
     relw = wmean("rel_wage_within_major")
     share = grouped["_w"].sum().to_numpy()
-    tend = [
-        g["tendency"].iloc[int(np.argmax(g["_w"].to_numpy()))] for _, g in grouped
-    ]  # the tendency of the group's largest unit group
+    # The tendency of the group's largest unit group (the first one on a tie).
+    largest = np.lexsort((np.arange(len(occ)), -w, group_of))
+    first = np.r_[True, group_of[largest][1:] != group_of[largest][:-1]]
+    tend = list(occ["tendency"].to_numpy()[largest[first]])
 
     index = {c: i for i, c in enumerate(codes)}
     share_of_unit = dict(zip(occ["isco08"], w, strict=True))
