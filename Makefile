@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test lint format data benchmark calibration clean
+.PHONY: run test lint format data benchmark calibration clean \
+	automation-cost-sweep scenario-comparison sensitivity
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +41,13 @@ benchmark: $(STAMP)  ## compile time, wall time, s/month and peak memory at scal
 
 calibration: $(STAMP)  ## the calibration tables of docs/calibration.md
 	$(BIN)/python experiments/calibration_report.py
+
+# Paper experiments (experiments/README.md): each resumes when run again.
+automation-cost-sweep: $(STAMP)  ## displacement against the generative-AI learning rate
+	$(BIN)/python experiments/automation_cost_sweep.py
+
+scenario-comparison: $(STAMP)  ## policy scenarios against baseline, 5 seeds, with bands
+	$(BIN)/python experiments/scenario_comparison.py
+
+sensitivity: $(STAMP)  ## Morris screening of 7 parameters (SALib)
+	$(BIN)/python experiments/sensitivity.py --method morris

@@ -3,7 +3,7 @@
 Usage::
 
     python experiments/scenario_comparison.py [--launcher joblib] [--jobs 2] [--out DIR]
-        [labsim overrides ...]
+        [--horizons 60,120] [labsim overrides ...]
 
 Runs ``labsim --multirun +experiment=scenario_comparison`` (8 scenarios x 5 seeds at
 scale 0.01 over 120 months; ``scenarios/experiment/scenario_comparison.yaml``) into
@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--launcher", default="joblib", choices=LAUNCHERS)
     parser.add_argument("--jobs", type=int, default=2, help="parallel runs")
     parser.add_argument("--out", type=Path, default=Path("results/experiments/scenario_comparison"))
-    parser.add_argument("--horizons", type=int, nargs="+", default=[60, 120])
+    parser.add_argument(
+        "--horizons", default="60,120", help="months compared, comma-separated (default 60,120)"
+    )
     args, overrides = parser.parse_known_args(argv)
     out = args.out.resolve()
     runs_dir = out / "runs"
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if subprocess.call(command) != 0:
         print("scenario_comparison: some runs failed; comparing the others", file=sys.stderr)
-    horizons = [str(h) for h in args.horizons]
+    horizons = [h.strip() for h in args.horizons.split(",")]
     return compare_main([str(runs_dir), "--horizons", *horizons, "--out", str(out)])
 
 
