@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test lint format data benchmark calibration clean \
+.PHONY: run test lint format data benchmark calibration clean dashboard \
 	automation-cost-sweep scenario-comparison sensitivity
 
 $(STAMP): pyproject.toml
@@ -41,6 +41,9 @@ benchmark: $(STAMP)  ## compile time, wall time, s/month and peak memory at scal
 
 calibration: $(STAMP)  ## the calibration tables of docs/calibration.md
 	$(BIN)/python experiments/calibration_report.py
+
+dashboard: $(STAMP)  ## the planner's web app on http://127.0.0.1:8765/
+	$(BIN)/labsim-dashboard
 
 # Paper experiments (experiments/README.md): each resumes when run again.
 automation-cost-sweep: $(STAMP)  ## displacement against the generative-AI learning rate

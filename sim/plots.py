@@ -243,7 +243,7 @@ def _line_style(n_points: int) -> dict[str, object]:
     return {"marker": "o", "markersize": 5} if n_points <= 2 else {}
 
 
-def _new_figure(width: float, height: float) -> Figure:
+def new_figure(width: float, height: float) -> Figure:
     """Create a figure attached to an Agg canvas (no pyplot, no global backend change)."""
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
@@ -313,7 +313,7 @@ def _fig_unemployment_vacancies(national: pd.DataFrame, scenario: str) -> Figure
     x, is_date = _x_values(months, _month_dates(national))
     style = _line_style(len(x))
 
-    fig = _new_figure(10, 6.5)
+    fig = new_figure(10, 6.5)
     ax_u, ax_v = fig.subplots(2, 1, sharex=True)
     ax_u.plot(x, urate, color=_UNEMP_COLOUR, linewidth=2, **style)
     ax_u.set_ylabel("Unemployment rate\n(% of labour force)")
@@ -335,7 +335,7 @@ def _fig_beveridge(national: pd.DataFrame, scenario: str) -> Figure:
     months, urate, vrate = _national_rates(national)
     dates = _month_dates(national)
 
-    fig = _new_figure(8.5, 6.5)
+    fig = new_figure(8.5, 6.5)
     ax = fig.subplots()
     ax.plot(urate, vrate, color="grey", linewidth=1, alpha=0.6, zorder=1)
     vmin = float(months.min())
@@ -453,7 +453,7 @@ def _fig_regions(regions: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scena
     first_label, last_label = _month_label(first, dates), _month_label(last, dates)
 
     n = len(merged)
-    fig = _new_figure(13, max(4.5, 0.38 * n + 1.8))
+    fig = new_figure(13, max(4.5, 0.38 * n + 1.8))
     ax_u, ax_w = fig.subplots(1, 2)
     _bar_pair(ax_u, merged, "urate", first_label, last_label, single)
     ax_u.xaxis.set_major_formatter(PercentFormatter(xmax=100))
@@ -487,7 +487,7 @@ def _fig_occupations(
     millions = table.to_numpy(dtype=float) / 1e6
     x, is_date = _x_values(table.index.to_numpy(), dates)
 
-    fig = _new_figure(14, 7.5)
+    fig = new_figure(14, 7.5)
     ax_area, ax_pct = fig.subplots(1, 2, width_ratios=[2.3, 1])
     if len(x) > 1:
         ax_area.stackplot(x, millions.T, labels=names, colors=colours, alpha=0.9)
@@ -551,7 +551,7 @@ def _major_colour(major: int) -> tuple[float, float, float, float]:
 def _fig_groups(groups: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenario: str) -> Figure:
     """Unemployment rate by worker group over time; groups without labour force are skipped."""
     agg = groups.groupby(["group", "month"], as_index=False)[["labour_force", "unemployed"]].sum()
-    fig = _new_figure(10, 5.5)
+    fig = new_figure(10, 5.5)
     ax = fig.subplots()
     plotted = 0
     order = [g for g in GROUP_LABELS if g in set(agg["group"])]
@@ -583,7 +583,7 @@ def _fig_groups(groups: pd.DataFrame, dates: Mapping[int, pd.Timestamp], scenari
     return fig
 
 
-def _region_short_name(region: str, width: int = 11) -> str:
+def region_short_name(region: str, width: int = 11) -> str:
     """Short, wrapped tile label of a region: ``'Atyrau Region'`` becomes ``'Atyrau'``.
 
     The suffix ``' city'`` is kept so that e.g. Almaty city and Almaty Region stay distinct.
@@ -592,7 +592,7 @@ def _region_short_name(region: str, width: int = 11) -> str:
     return textwrap.fill(name, width, break_long_words=False)
 
 
-def _first_month_below(values: np.ndarray, threshold: float) -> int | None:
+def first_month_below(values: np.ndarray, threshold: float) -> int | None:
     """Index of the first element of ``values`` strictly below ``threshold`` (None if none)."""
     hits = np.flatnonzero(np.asarray(values, dtype=float) < threshold)
     return int(hits[0]) if hits.size else None
@@ -618,7 +618,7 @@ def _fig_adoption_by_region(
     others = [r for r in table.columns if r not in HIGHLIGHT_REGIONS]
     highlighted = [r for r in HIGHLIGHT_REGIONS if r in table.columns]
 
-    fig = _new_figure(15, max(6.5, 0.3 * len(table.columns) + 2.5))
+    fig = new_figure(15, max(6.5, 0.3 * len(table.columns) + 2.5))
     ax_line, ax_bar = fig.subplots(1, 2, width_ratios=[1.6, 1])
     for i, region in enumerate(others):
         ax_line.plot(
@@ -763,7 +763,7 @@ def _fig_displacement_new_jobs(
     net = col("new_jobs_cum") - col("jobs_automated_cum")
     automated = -col("jobs_automated_cum")
 
-    fig = _new_figure(13, 6.5)
+    fig = new_figure(13, 6.5)
     ax = fig.subplots()
     if len(months) > 1:
         x, is_date = _x_values(months, dates)
@@ -830,7 +830,7 @@ def _fig_jobs_at_risk(risk: pd.DataFrame, scenario: str) -> Figure:
         positions[region] = (i % n_cols, extra_row + i // n_cols)
     n_rows = max(row for _col, row in positions.values()) + 1
 
-    fig = _new_figure(15, max(7.5, 1.0 * n_rows + 1.5))
+    fig = new_figure(15, max(7.5, 1.0 * n_rows + 1.5))
     ax_map, ax_bar = fig.subplots(1, 2, width_ratios=[1.5, 1])
     cmap = colormaps["YlOrRd"]
     lo, hi = float(share.min()), float(share.max())
@@ -849,7 +849,7 @@ def _fig_jobs_at_risk(risk: pd.DataFrame, scenario: str) -> Figure:
             ax_map.text(
                 col + size / 2,
                 row + size / 2,
-                f"{_region_short_name(region)}\nno data",
+                f"{region_short_name(region)}\nno data",
                 ha="center",
                 va="center",
                 fontsize=7,
@@ -864,7 +864,7 @@ def _fig_jobs_at_risk(risk: pd.DataFrame, scenario: str) -> Figure:
         ax_map.text(
             col + size / 2,
             row + size / 2,
-            f"{_region_short_name(region)}\n{share[region]:.1f}%",
+            f"{region_short_name(region)}\n{share[region]:.1f}%",
             ha="center",
             va="center",
             fontsize=8,
@@ -964,7 +964,7 @@ def _fig_technology_cost(
     if national_wage is not None and np.isfinite(national_wage):
         lines.append(("Kazakhstan (national mean)", national_wage * factor, "black", "-."))
 
-    fig = _new_figure(max(6.0, 5.2 * len(names)), 7.5)
+    fig = new_figure(max(6.0, 5.2 * len(names)), 7.5)
     axes = fig.subplots(1, len(names), sharey=True, squeeze=False)[0]
     values = costs.to_numpy()
     positive = values[np.isfinite(values)]
@@ -976,7 +976,7 @@ def _fig_technology_cost(
             x, cost, color="#3f007d", linewidth=2.8, label=f"{label}: cost", **_line_style(len(x))
         )
         for line_name, wage, colour, linestyle in lines:
-            idx = _first_month_below(cost, wage)
+            idx = first_month_below(cost, wage)
             dot_size = 130.0 * 0.75 ** len(ax.collections)  # nested dots stay visible
             if idx is None:
                 when = f"not cheaper by {_month_label(int(months[-1]), dates)}"
@@ -1131,7 +1131,7 @@ def _fig_net_migration(
     has_data = bool(frame["data"].notna().any())
 
     n = len(frame)
-    fig = _new_figure(12, max(5.0, 0.34 * n + 2.4))
+    fig = new_figure(12, max(5.0, 0.34 * n + 2.4))
     ax = fig.subplots()
     y = np.arange(n)
     values = frame["model"].to_numpy(dtype=float)
@@ -1230,7 +1230,7 @@ def _fig_groups_unemployment_wages(
         wage_bill=data["mean_wage"].astype(float) * employed,
     )
 
-    fig = _new_figure(11, 7.5)
+    fig = new_figure(11, 7.5)
     ax_u, ax_w = fig.subplots(2, 1, sharex=True)
     plotted_u = plotted_w = 0
     x_all: np.ndarray | None = None
@@ -1345,7 +1345,7 @@ def _fig_displacement_reemployment(
     x, is_date = _x_values(months, dates)
     style = _line_style(len(x))
 
-    fig = _new_figure(15, 6.8)
+    fig = new_figure(15, 6.8)
     ax_d, ax_h = fig.subplots(1, 2, width_ratios=[1.25, 1])
     for group in order:
         values = table[group].to_numpy()
@@ -1462,7 +1462,7 @@ def _fig_international_migration(
         ("Emigrants (other groups leaving Kazakhstan)", emigrants, "0.45", "--"),
     ]
 
-    fig = _new_figure(12, 8)
+    fig = new_figure(12, 8)
     ax_f, ax_s = fig.subplots(2, 1, sharex=True)
     if len(nat) > 1:
         style = _line_style(len(fx))
@@ -1636,7 +1636,7 @@ def _fig_reskilling(
     sx, is_date = _x_values(nat["month"].to_numpy(), dates)
     style = _line_style(len(sx))
 
-    fig = _new_figure(15, 10)
+    fig = new_figure(15, 10)
     (ax_a, ax_b), (ax_c, ax_d) = fig.subplots(2, 2, sharex=True)
 
     # (a) Places and starts per month, trainees in training.
@@ -1797,7 +1797,7 @@ def _fig_public_budget(
     def billions(name: str) -> np.ndarray:
         return flows[name].astype(float).fillna(0.0).to_numpy() / 1e9
 
-    fig = _new_figure(12.5, 11)
+    fig = new_figure(12.5, 11)
     ax_s, ax_r, ax_c = fig.subplots(3, 1, sharex=True)
     ax_s.set_title("Public spending per month, by item", loc="left", fontsize=10)
     ax_r.set_title("Public revenue per month", loc="left", fontsize=10)
