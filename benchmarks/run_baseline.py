@@ -1,7 +1,7 @@
 """Speed and memory of whole `labsim` processes on the baseline scenario.
 
 Usage: ``python benchmarks/run_baseline.py [--scales 0.01 0.1 1.0] [--months 120]
-[--seeds 1] [--json out.json] [--no-cold]``.
+[--seeds 1] [--repeat 1] [--json out.json] [--no-cold]``.
 
 Prints, per scale: wall seconds of the whole process (start-up, data, population,
 burn-in, simulation, writing the run folder), seconds per simulated month,
@@ -9,7 +9,10 @@ agent-months per second, peak resident memory (the child's ``ru_maxrss``), and t
 cost relative to the smallest scale (linearity). Runs use a warm numba cache: one
 untimed warm-up run first. Unless ``--no-cold``, the compile time of all kernels is
 measured separately: a tiny run of a fresh copy of the package (no cache) minus the
-same run warm. Results are also written as JSON so commits can be compared.
+same run warm. With ``--repeat N`` each run is repeated and the medians are reported
+(the machine may be shared: single timings vary by tens of percent), with every
+repetition's wall seconds kept in the JSON. Results are also written as JSON so commits
+can be compared.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,6 +82,20 @@ def run_once(scale: float, months: int, seed: int, out: Path) -> dict:
     }
 
 
+def run_repeated(scale: float, months: int, seed: int, out: Path, repeat: int) -> dict:
+    """Run one configuration ``repeat`` times; medians of the timings, all walls kept."""
+    runs = [run_once(scale, months, seed, out / f"r{k}") for k in range(repeat)]
+    row = dict(runs[0])
+    for key in ("wall_seconds", "init_seconds", "seconds_per_month", "peak_rss_mb"):
+        row[key] = round(statistics.median(r[key] for r in runs), 5)
+    row["agent_months_per_second"] = round(
+        statistics.median(r["agent_months_per_second"] for r in runs)
+    )
+    row["repeats"] = repeat
+    row["wall_seconds_all"] = [r["wall_seconds"] for r in runs]
+    return row
+
+
 def compile_seconds(tmp: Path) -> dict:
     """Cold compile time of every kernel: a fresh copy of the package, run twice."""
     copy = tmp / "cold"
@@ -99,6 +117,7 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[0.01, 0.1])
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per scale and seed (medians)")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-cold", action="store_true", help="skip the compile timing")
     args = parser.parse_args()
@@ -117,7 +136,7 @@ def main() -> None:
         _labsim(["scale=0.001", "horizon_months=2", f"hydra.run.dir={tmp / 'warmup'}"])
         for scale in sorted(args.scales):
             for seed in args.seeds:
-                row = run_once(scale, args.months, seed, tmp / f"s{scale}-{seed}")
+                row = run_repeated(scale, args.months, seed, tmp / f"s{scale}-{seed}", args.repeat)
                 rows.append(row)
                 base = rows[0]
                 row["cost_vs_smallest"] = round(row["wall_seconds"] / base["wall_seconds"], 2)
@@ -127,6 +146,7 @@ def main() -> None:
                     f"{row['workers']:>10,} workers, "
                     f"{row['agent_months_per_second']:>12,} agent-months/s, "
                     f"x{row['cost_vs_smallest']} of the smallest"
+                    + (f" (medians of {args.repeat} runs)" if args.repeat > 1 else "")
                 )
     info = {"machine": platform.machine(), "cpus": os.cpu_count(), "python": sys.version}
     if args.json:

@@ -39,10 +39,10 @@ from omegaconf import DictConfig
 from sim.accounting import (
     GINI_BINS,
     N_STATUS,
+    aggregate_posts,
     aggregate_workers,
     check_accounts,
     gini_from_histogram,
-    outcome_stocks,
     track_reemployment,
 )
 from sim.config import TECHNOLOGIES, LabsimConfig, to_config
@@ -61,7 +61,6 @@ from sim.mechanisms.wages import Wages, apply_minimum_wage, calibrate_wage_level
 from sim.state import (
     EMPLOYED,
     IN_TRAINING,
-    IRREGULAR,
     LONG_TERM_MONTHS,
     STATUS_NAMES,
     UNEMPLOYED,
@@ -361,33 +360,29 @@ class LabourMarketModel(mesa.Model):
         w, p = self.workers, self.posts
         self._wage_count[:] = 0.0
         self._wage_pay[:] = 0.0
-        formal_wage_bill = aggregate_workers(
+        stocks = self.group_stocks
+        formal_wage_bill, irregular = aggregate_workers(
             w.status,
             w.region,
             w.occupation,
             w.group,
             w.wage,
             w.weight,
+            w.post,
+            p.informal,
+            w.legal_status,
+            w.months_in_status,
+            w.ti_displaced,
+            t,
+            LONG_TERM_MONTHS,
             self.region_status[t],
             self.region_wage[t],
             self.occupation_status[t],
             self.occupation_wage[t],
             self.group_status[t],
             self.group_wage[t],
-            w.post,
-            p.informal,
             self._wage_count,
             self._wage_pay,
-        )
-        stocks = self.group_stocks
-        outcome_stocks(
-            w.status,
-            w.group,
-            w.months_in_status,
-            w.ti_displaced,
-            w.weight,
-            t,
-            LONG_TERM_MONTHS,
             stocks["long_term_unemployed"][t],
             stocks["displaced_long_term_unemployed"][t],
             stocks["displaced_jobless_12m"][t],
@@ -450,8 +445,7 @@ class LabourMarketModel(mesa.Model):
             self.moves_od[(t - 1) // 12] += moves * weight
         foreign = self.group_status[t, GROUPS.index("foreign_migrant")]
         row["foreign_migrants"] = foreign[EMPLOYED] + foreign[UNEMPLOYED] + foreign[IN_TRAINING]
-        irregular = (w.legal_status == IRREGULAR) & (w.status <= IN_TRAINING)
-        row["irregular_migrants"] = float(np.count_nonzero(irregular)) * weight
+        row["irregular_migrants"] = float(irregular) * weight
         self.region_displaced[t] = (
             self.region_displaced[t - 1] if t > 0 else 0.0
         ) + self._region_flow("displaced_by_region")
@@ -468,23 +462,25 @@ class LabourMarketModel(mesa.Model):
         The automation share is the share of month-0 job-equivalents whose tasks are
         automated away (posts' automated shares weighted by their month-0 desired jobs).
         """
-        p, f, d = self.posts, self.firms, self.data
+        p, f = self.posts, self.firms
+        aggregate_posts(
+            p.region,
+            p.occupation,
+            p.jobs_base_initial,
+            p.automated_share,
+            p.adopted,
+            f.region,
+            f.aware,
+            f.adopted,
+            self.region_automation[t],
+            self.occupation_automation[t],
+            self.tech_adopted[t],
+            self.tech_firms_adopting[t],
+            self.tech_firms_aware[t],
+        )
+        # The national share from numpy's pairwise float32 sums (a running sum in the
+        # kernel would round differently).
         automated = p.jobs_base_initial * p.automated_share
-        self.region_automation[t] = np.bincount(p.region, automated, d.n_regions)
-        self.occupation_automation[t] = np.bincount(p.occupation, automated, d.n_occupations)
-        adopted = p.adopted >= 0
-        firm_adopted = np.zeros(f.aware.shape, dtype=bool)
-        for k in range(len(TECHNOLOGIES)):
-            self.tech_adopted[t, k] = np.bincount(
-                p.region[adopted[:, k]], p.jobs_base_initial[adopted[:, k]], d.n_regions
-            )
-            firm_adopted[p.firm[adopted[:, k]], k] = True
-            self.tech_firms_adopting[t, k] = np.bincount(
-                f.region[firm_adopted[:, k]], minlength=d.n_regions
-            )
-            self.tech_firms_aware[t, k] = np.bincount(
-                f.region[f.aware[:, k]], minlength=d.n_regions
-            )
         return float(automated.sum() / max(p.jobs_base_initial.sum(), 1e-9))
 
     def technology_cost(self, month: int) -> np.ndarray:

@@ -101,6 +101,7 @@ class Firms:
     cost_multiplier: np.ndarray  # float32, firm-specific factor on technology costs
     credit_constrained: np.ndarray  # bool, adoption needs scarce credit (small firms)
     aware: np.ndarray  # bool [firm, technology], knows the technology
+    adopted: np.ndarray  # bool [firm, technology], a post of the firm adopted the technology
 
     @property
     def n(self) -> int:
@@ -205,7 +206,7 @@ def _firm_sizes(total: int, exponent: float, cap: int, rng: np.random.Generator)
 
 
 def _firm_technology_traits(sizes: np.ndarray, cfg: LabsimConfig) -> dict[str, np.ndarray]:
-    """Cost multipliers, credit constraints and (no) awareness of technologies per firm.
+    """Cost multipliers, credit constraints and (no) awareness or adoption of technologies.
 
     Drawn from their own ``firm_traits`` stream so that the rest of the population does
     not depend on the automation parameters. The cost multiplier is log-normal with
@@ -225,6 +226,7 @@ def _firm_technology_traits(sizes: np.ndarray, cfg: LabsimConfig) -> dict[str, n
         "cost_multiplier": multiplier.astype(np.float32),
         "credit_constrained": constrained,
         "aware": np.zeros((n, N_TECHNOLOGIES), dtype=bool),
+        "adopted": np.zeros((n, N_TECHNOLOGIES), dtype=bool),
     }
 
 
@@ -301,6 +303,9 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
             n_firms += len(sizes)
     job_firm_a = np.concatenate(job_firm)
     job_occ_a = np.concatenate(job_occ)
+    # Job-level temporaries are dropped as soon as they are used up, throughout: with
+    # tens of millions of jobs they set the peak memory of the run.
+    del job_firm, job_occ
     firms = Firms(
         region=np.concatenate(firm_region).astype(np.int8),
         sector=np.concatenate(firm_sector).astype(np.int8),
@@ -318,6 +323,8 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     uniq, job_post_sorted, post_count = np.unique(
         post_key_sorted, return_inverse=True, return_counts=True
     )
+    n_emp = len(job_firm_a)
+    del post_key, order, post_key_sorted, job_firm_a, job_occ_a
     post_firm = (uniq // n_occ).astype(np.int32)
     post_occ = (uniq % n_occ).astype(np.int16)
     n_posts = len(uniq)
@@ -332,7 +339,6 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         * data.occupation_rel_wage[post_occ]
         * firms.wage_premium[post_firm]
     )
-    n_emp = len(job_firm_a)
     productivity = np.exp(rng.normal(-0.5 * sigma_half**2, sigma_half, n_emp))
     emp_post = job_post_sorted  # employed worker j holds post emp_post[j]
     wage = offer[emp_post] * productivity
@@ -354,6 +360,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
     region_factor = np.divide(
         data.region_mean_wage, region_mean, out=np.ones(n_reg), where=region_mean > 0
     )
+    del cell, post_cell, emp_region0
     offer = offer * region_factor[post_region]
     wage = np.maximum(offer[emp_post] * productivity, minimum_wage)
 
@@ -460,6 +467,7 @@ def generate_population(data: Dataset, cfg: LabsimConfig) -> tuple[Workers, Firm
         ]
     )
     workers.insured[:] = formal_last & (workers.legal_status == REGULAR)
+    del region, occupation, sector, wage, productivity, emp_post, job_post_sorted, emp_region
     return _with_migrant_pool(workers, data, cfg, rng), firms, posts
 
 
@@ -537,22 +545,24 @@ def _draw_attributes(
         (data.region_digital_literacy[region] + 0.05 * (skill - 2.5)) * dl_factor, 0.05, 0.98
     )
     conc = 8.0
-    digital = rng.beta(dl_mean * conc, (1 - dl_mean) * conc)
+    digital = rng.beta(dl_mean * conc, (1 - dl_mean) * conc).astype(np.float32)
+    del dl_factor, dl_mean
     lang_mean = np.where(
         is_foreign,
         data.origin_language[np.maximum(origin, 0)],
         data.group_language_mean[group],
     )
     lang_mean = np.clip(lang_mean, 0.05, 0.98)
-    language = rng.beta(lang_mean * conc, (1 - lang_mean) * conc)
+    language = rng.beta(lang_mean * conc, (1 - lang_mean) * conc).astype(np.float32)
+    del lang_mean
     # Working age 16-62 (men) / 16-58 (women): uniform over 16-62, the data's only margin.
     age = rng.integers(16, 63, n).astype(np.int8)
     irregular = rng.random(n) < data.group_irregular_share[group]
     return {
         "skill": skill,
         "skill_recognised": occ_skill,
-        "digital_literacy": digital.astype(np.float32),
-        "language": language.astype(np.float32),
+        "digital_literacy": digital,
+        "language": language,
         "age": age,
         "legal_status": np.where(irregular, IRREGULAR, REGULAR).astype(np.int8),
         "origin": origin,
@@ -563,7 +573,7 @@ def _draw_attributes(
 def _with_migrant_pool(
     workers: Workers, data: Dataset, cfg: LabsimConfig, rng: np.random.Generator
 ) -> Workers:
-    """Append the migrants abroad who may come during the run (status ``ABROAD``).
+    """Append the migrants abroad who may come during the run (status ``ABROAD``), in place.
 
     - Foreign pool: ``migration.foreign_pool_factor`` x the initial foreign stock,
       each a copy of a random member of the stock (region, occupation, sector, last
@@ -616,11 +626,8 @@ def _with_migrant_pool(
         "ti_displaced": np.full(n_new, -1, dtype=np.int16),
         **_programme_columns(n_new),
     }
-    return Workers(
-        **{
-            f.name: np.concatenate(
-                [getattr(workers, f.name), new[f.name].astype(getattr(workers, f.name).dtype)]
-            )
-            for f in fields(Workers)
-        }
-    )
+    # Column by column, so that each old column is freed before the next is copied.
+    for f in fields(Workers):
+        column = getattr(workers, f.name)
+        setattr(workers, f.name, np.concatenate([column, new[f.name].astype(column.dtype)]))
+    return workers

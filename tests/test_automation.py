@@ -38,6 +38,7 @@ def _world(offer, task_share=0.5, subst=1.0, constrained=False, aware=True, base
         "f_cost_multiplier": np.ones(1, np.float32),
         "f_constrained": np.array([constrained]),
         "f_aware": np.full((1, K), aware),
+        "f_adopted": np.zeros((1, K), bool),
         "occ_major": np.array([4], np.int64),
         "task_share": shares,
         "subst": np.full((K, 1, 1), subst),
@@ -76,6 +77,7 @@ def test_adopts_exactly_when_cost_is_below_the_wage_bill():
     w = _world(offer=300001.0)
     n, (ev_post, ev_tech, ev_jobs, _), _ = _adopt(w, hurdle)
     assert n == 1 and w["p_adopted"][0, GENAI] == 1 and ev_tech[0] == GENAI
+    assert w["f_adopted"][0].tolist() == [k == GENAI for k in range(K)]
     assert ev_jobs[0] == pytest.approx(5.0)  # 10 jobs x 0.5 of the tasks
     assert w["p_jobs_base"][0] == pytest.approx(5.0)
     assert w["p_automated_share"][0] == pytest.approx(0.5)
@@ -142,6 +144,8 @@ def _displacement_world(n_workers=10, desired=5, second_post=True):
         "w_months": np.zeros(n_workers, np.int16),
         "w_reservation": np.zeros(n_workers, np.float32),
         "w_ti_displaced": np.full(n_workers, -1, np.int16),
+        "w_region": np.zeros(n_workers, np.int8),
+        "w_group": np.zeros(n_workers, np.int8),
         "p_occupation": np.arange(n_posts).astype(np.int16),
         "p_filled": np.array([n_workers, 0][:n_posts], np.int32),
         "p_jobs_desired": np.array([desired, 0][:n_posts], np.int32),
@@ -154,7 +158,12 @@ def _displacement_world(n_workers=10, desired=5, second_post=True):
 def _displace(w, tick, redeploy):
     factor = np.ones(len(w["p_filled"]), np.float32)
     alt = alternative_posts(np.zeros(len(w["p_filled"]), np.int32), w["p_jobs_base"], 1)
-    return displacement_kernel(*w.values(), factor, alt, redeploy, 0.8, 85000.0, KEY, tick, tick)
+    by_region, by_group = np.zeros(1, np.int64), np.zeros(6, np.int64)
+    out = displacement_kernel(
+        *w.values(), factor, alt, redeploy, 0.8, 85000.0, KEY, tick, tick, by_region, by_group
+    )
+    assert by_region[0] == by_group[0] == out[0]
+    return out
 
 
 def test_cuts_wait_for_attrition_then_displace_or_redeploy_without_losing_anyone():
@@ -188,11 +197,9 @@ def test_awareness_spreads_from_adopters_in_the_same_region_and_sector():
     sector = np.zeros(n_firms, np.int8)
     region[1000:] = 1  # second half in another region without adopters
     aware = np.zeros((n_firms, K), bool)
-    adopted = np.full((n_firms, K), -1, np.int32)
-    adopted[:500, GENAI] = 0  # half the firms of region 0 adopted
-    awareness_kernel(
-        region, sector, aware, np.arange(n_firms, dtype=np.int32), adopted, 2, 1, 0.0, 0.4, KEY, 1
-    )
+    adopted = np.zeros((n_firms, K), bool)
+    adopted[:500, GENAI] = True  # half the firms of region 0 adopted
+    awareness_kernel(region, sector, aware, adopted, 2, 1, 0.0, 0.4, KEY, 1)
     share0 = aware[500:1000, GENAI].mean()
     assert abs(share0 - 0.4 * 0.5) < 0.05
     assert not aware[1000:, GENAI].any()  # no innovation, no adopters: nobody learns

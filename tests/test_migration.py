@@ -5,7 +5,13 @@ import pytest
 
 from sim.data import GROUPS
 from sim.mechanisms.inclusion import inclusion_kernel
-from sim.mechanisms.migration import employed_share, migration_kernel
+from sim.mechanisms.migration import (
+    abroad_pools,
+    employed_share,
+    filled_jobs_and_pay,
+    labour_force_by_region,
+    migration_kernel,
+)
 from sim.model import LabourMarketModel
 from sim.rng import stream_key
 from sim.runner import compose_config
@@ -301,3 +307,27 @@ def test_net_migration_by_region_follows_the_data(net_migration_runs):
     target = np.array([data.net_migration_labour_force[r] for r in data.region_names])
     model = np.mean([net.reindex(data.region_names).to_numpy() for net in net_migration_runs], 0)
     assert np.corrcoef(model, target)[0, 1] > 0.75
+
+
+def test_state_summaries_equal_their_numpy_definitions():
+    rng = np.random.default_rng(0)
+    n_posts, n_workers, n_reg = 500, 2000, 3
+    region = rng.integers(0, n_reg, n_posts).astype(np.int8)
+    occupation = rng.integers(0, 4, n_posts).astype(np.int16)
+    occ_major = np.array([1, 2, 9, 4], np.int8)
+    filled = rng.integers(0, 5, n_posts).astype(np.int32)
+    offer = rng.uniform(8e4, 9e5, n_posts).astype(np.float32)
+    jobs, pay = filled_jobs_and_pay(region, occupation, filled, offer, occ_major, n_reg)
+    cell = region.astype(np.int64) * 9 + occ_major[occupation] - 1
+    assert np.array_equal(jobs, np.bincount(cell, filled, n_reg * 9))
+    assert np.array_equal(pay, np.bincount(cell, filled * offer.astype(np.float64), n_reg * 9))
+    status = rng.integers(0, 6, n_workers).astype(np.int8)
+    w_region = rng.integers(0, n_reg, n_workers).astype(np.int8)
+    group = rng.integers(0, len(GROUPS), n_workers).astype(np.int8)
+    in_lf = (status == EMPLOYED) | (status == UNEMPLOYED)
+    assert np.array_equal(
+        labour_force_by_region(status, w_region, n_reg), np.bincount(w_region[in_lf], None, n_reg)
+    )
+    pools = abroad_pools(status, group)
+    for pool, g in zip(pools, (FOREIGN, KANDAS), strict=True):
+        assert np.array_equal(pool, np.flatnonzero((status == ABROAD) & (group == g)))

@@ -11,7 +11,14 @@ from sim.config import ScheduledChange
 from sim.data import load_dataset
 from sim.results import REQUIRED_COLUMNS
 from sim.runner import compose_config, simulate
-from sim.state import EMPLOYED, STATUS_NAMES
+from sim.state import (
+    EMPLOYED,
+    IN_TRAINING,
+    IRREGULAR,
+    LONG_TERM_MONTHS,
+    STATUS_NAMES,
+    UNEMPLOYED,
+)
 
 
 def test_month_zero_matches_the_data(baseline_small):
@@ -201,3 +208,53 @@ def test_wage_gini_from_the_histogram():
     assert gini_from_histogram(np.array([1.0, 1.0]), np.array([1.0, 3.0])) == pytest.approx(0.25)
     assert gini_from_histogram(np.array([0.0, 5.0]), np.array([0.0, 5.0])) == pytest.approx(0.0)
     assert gini_from_histogram(np.zeros(3), np.zeros(3)) == 0.0
+
+
+def test_one_pass_aggregates_equal_their_numpy_definitions(tiny_cfg):
+    model = LabourMarketModel(tiny_cfg)
+    for _ in range(6):
+        model.step()
+    t, w, p, f = model.month, model.workers, model.posts, model.firms
+    n_reg, n_occ = model.data.n_regions, model.data.n_occupations
+    weight = w.weight.astype(np.float64)
+    for s in range(len(STATUS_NAMES)):
+        at = w.status == s
+        assert np.array_equal(
+            model.region_status[t, :, s], np.bincount(w.region[at], weight[at], n_reg)
+        )
+        assert np.array_equal(
+            model.occupation_status[t, :, s], np.bincount(w.occupation[at], weight[at], n_occ)
+        )
+    employed = w.status == EMPLOYED
+    pay = (w.weight * w.wage)[employed]
+    assert np.array_equal(model.region_wage[t], np.bincount(w.region[employed], pay, n_reg))
+    n_grp = model.group_status.shape[1]
+    unemployed = w.status == UNEMPLOYED
+    jobless = unemployed | (w.status == IN_TRAINING)
+    long_term = unemployed & (w.months_in_status >= LONG_TERM_MONTHS)
+    displaced = w.ti_displaced >= 0
+    stocks = model.group_stocks
+    for name, mask in (
+        ("long_term_unemployed", long_term),
+        ("displaced_long_term_unemployed", long_term & displaced),
+        ("displaced_jobless_12m", jobless & displaced & (t - w.ti_displaced >= LONG_TERM_MONTHS)),
+    ):
+        assert np.array_equal(stocks[name][t], np.bincount(w.group[mask], weight[mask], n_grp))
+    irregular = (w.legal_status == IRREGULAR) & (w.status <= IN_TRAINING)
+    assert model.national["irregular_migrants"] == irregular.sum() * model.person_weight
+    automated = p.jobs_base_initial * p.automated_share
+    assert np.array_equal(model.region_automation[t], np.bincount(p.region, automated, n_reg))
+    adopted = p.adopted >= 0
+    for k in range(adopted.shape[1]):
+        on = adopted[:, k]
+        assert np.array_equal(
+            model.tech_adopted[t, k], np.bincount(p.region[on], p.jobs_base_initial[on], n_reg)
+        )
+        firm_adopted = np.zeros(f.n, dtype=bool)
+        firm_adopted[p.firm[on]] = True
+        assert np.array_equal(
+            model.tech_firms_adopting[t, k], np.bincount(f.region[firm_adopted], minlength=n_reg)
+        )
+        assert np.array_equal(
+            model.tech_firms_aware[t, k], np.bincount(f.region[f.aware[:, k]], minlength=n_reg)
+        )

@@ -7,7 +7,7 @@ import pytest
 from sim.config import LabsimConfig
 from sim.data import GROUPS
 from sim.mechanisms.benefits import benefits_kernel
-from sim.mechanisms.reskilling import isco_distance, reskilling_kernel, target_mask
+from sim.mechanisms.reskilling import cell_jobs, isco_distance, reskilling_kernel, target_mask
 from sim.model import LabourMarketModel
 from sim.state import EMPLOYED, IN_TRAINING, IRREGULAR, REGULAR, UNEMPLOYED
 
@@ -146,6 +146,10 @@ def _reskill(w, *, places=(100,), budget=10**9, filled=None, desired=None, attri
 def test_isco_distance_and_target_mask():
     d = isco_distance(["2511", "2512", "2521", "2611", "7111"])
     assert d[0, 1] == 1 and d[0, 2] == 2 and d[0, 3] == 3 and d[0, 4] == 4 and d[0, 0] == 0
+    # Codes of different lengths: 4 minus the common prefix.
+    d = isco_distance(["251", "2511", "25", "3"])
+    assert d.tolist() == [[0, 1, 2, 4], [1, 0, 2, 4], [2, 2, 0, 4], [4, 4, 4, 0]]
+    assert d.dtype == np.int8
     assert target_mask(["2511", "3512", "7111"], ["25", "35"]).tolist() == [True, True, False]
     assert target_mask(["2511", "7111"], []).all()
     # At the major-group level, "25" selects major group 2.
@@ -378,3 +382,22 @@ def test_no_places_means_no_training():
     model.run_model()
     national = model.datacollector.get_model_vars_dataframe()
     assert national["in_training"].max() == 0 and national["reskilled_cum"].max() == 0
+
+
+def test_cell_jobs_equal_their_numpy_definitions():
+    rng = np.random.default_rng(1)
+    n_posts, n_reg, n_occ = 400, 3, 5
+    region = rng.integers(0, n_reg, n_posts).astype(np.int8)
+    occupation = rng.integers(0, n_occ, n_posts).astype(np.int16)
+    desired = rng.integers(0, 6, n_posts).astype(np.int32)
+    filled = rng.integers(0, 6, n_posts).astype(np.int32)
+    offer = rng.uniform(8e4, 9e5, n_posts).astype(np.float32)
+    jobs, pay, vacancies, held = cell_jobs(region, occupation, desired, filled, offer, n_reg, n_occ)
+    cell = region.astype(np.int64) * n_occ + occupation
+    size = n_reg * n_occ
+    expected_jobs = np.maximum(desired, filled).astype(np.float64)
+    assert np.array_equal(jobs, np.bincount(cell, expected_jobs, size))
+    assert np.array_equal(pay, np.bincount(cell, expected_jobs * offer, size))
+    open_jobs = np.maximum(desired - filled, 0).astype(np.float64)
+    assert np.array_equal(vacancies, np.bincount(cell, open_jobs, size))
+    assert np.array_equal(held, np.bincount(cell, filled.astype(np.float64), size))

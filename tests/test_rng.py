@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from sim.rng import stream_generator, stream_key, uniform
+from sim.rng import order_of_uniforms, stream_generator, stream_key, uniform
 
 
 @njit  # not cached: a cache written by tests would outlive edits to them
@@ -39,3 +39,18 @@ def test_stream_keys_are_stable_across_processes():
     g1 = stream_generator(1, "demand").random(3)
     g2 = stream_generator(1, "demand").random(3)
     assert np.array_equal(g1, g2)
+
+
+@njit
+def _argsort(keys):
+    return np.argsort(keys)
+
+
+def test_order_of_uniforms_is_argsorts_order():
+    u = _draws(stream_key(2, "order"), 1, 50_000, 0)
+    assert np.array_equal(order_of_uniforms(u), _argsort(u))
+    # Equal keys: the order of argsort in a kernel (not stable), whatever it is.
+    tied = np.repeat(u[:300], 3)
+    assert np.array_equal(order_of_uniforms(tied), _argsort(tied))
+    assert order_of_uniforms(np.zeros(0)).shape == (0,)
+    assert np.array_equal(order_of_uniforms(np.array([0.3])), [0])

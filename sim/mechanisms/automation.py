@@ -140,6 +140,7 @@ def adoption_kernel(
     f_cost_multiplier: np.ndarray,
     f_constrained: np.ndarray,
     f_aware: np.ndarray,
+    f_adopted: np.ndarray,
     occ_major: np.ndarray,
     task_share: np.ndarray,
     subst: np.ndarray,
@@ -163,7 +164,8 @@ def adoption_kernel(
     """Adopt where it pays; return the number of adoption events written to ``ev_*``.
 
     ``allowed[k, major]`` encodes regulation; events record the jobs automated (agents)
-    and the monthly cost savings (KZT) of each adoption.
+    and the monthly cost savings (KZT) of each adoption. ``f_adopted`` marks the firms
+    whose post adopted.
     """
     n_ev = 0
     n_tech = task_share.shape[0]
@@ -182,6 +184,7 @@ def adoption_kernel(
             if f_constrained[f] and uniform(key, tick, p, k) >= p_credit:
                 continue
             p_adopted[p, k] = tick
+            f_adopted[f, k] = True
             d = implementation * s * subst[k, o, p_sector[p]]
             augmented = implementation * s - d
             jobs = p_jobs_base[p] * d
@@ -207,8 +210,7 @@ def awareness_kernel(
     f_region: np.ndarray,
     f_sector: np.ndarray,
     f_aware: np.ndarray,
-    p_firm: np.ndarray,
-    p_adopted: np.ndarray,
+    f_adopted: np.ndarray,
     n_regions: int,
     n_sectors: int,
     innovation: float,
@@ -216,20 +218,18 @@ def awareness_kernel(
     key: np.uint64,
     tick: int,
 ) -> None:
-    """Bass diffusion of awareness among firms of the same region and sector."""
+    """Bass diffusion of awareness among firms of the same region and sector.
+
+    ``f_adopted`` [firm, technology] marks the adopters.
+    """
     n_firms, n_tech = f_aware.shape
-    adopted_firm = np.zeros((n_firms, n_tech), dtype=np.bool_)
-    for p in range(p_firm.shape[0]):
-        for k in range(n_tech):
-            if p_adopted[p, k] >= 0:
-                adopted_firm[p_firm[p], k] = True
     firms = np.zeros(n_regions * n_sectors)
     adopters = np.zeros((n_regions * n_sectors, n_tech))
     for f in range(n_firms):
         c = f_region[f] * n_sectors + f_sector[f]
         firms[c] += 1.0
         for k in range(n_tech):
-            if adopted_firm[f, k]:
+            if f_adopted[f, k]:
                 adopters[c, k] += 1.0
     for f in range(n_firms):
         c = f_region[f] * n_sectors + f_sector[f]
@@ -245,13 +245,20 @@ def alternative_posts(p_firm: np.ndarray, p_jobs_base: np.ndarray, n_firms: int)
     """For each post, the largest other post of its firm (-1 if the firm has one post)."""
     best = np.full(n_firms, -1, dtype=np.int64)
     second = np.full(n_firms, -1, dtype=np.int64)
+    # Sizes of the two posts kept next to them, not read back from ``p_jobs_base``.
+    best_size = np.empty(n_firms, dtype=p_jobs_base.dtype)
+    second_size = np.empty(n_firms, dtype=p_jobs_base.dtype)
     for p in range(p_firm.shape[0]):
         f = p_firm[p]
-        if best[f] < 0 or p_jobs_base[p] > p_jobs_base[best[f]]:
+        size = p_jobs_base[p]
+        if best[f] < 0 or size > best_size[f]:
             second[f] = best[f]
+            second_size[f] = best_size[f]
             best[f] = p
-        elif second[f] < 0 or p_jobs_base[p] > p_jobs_base[second[f]]:
+            best_size[f] = size
+        elif second[f] < 0 or size > second_size[f]:
             second[f] = p
+            second_size[f] = size
     out = np.empty(p_firm.shape[0], dtype=np.int64)
     for p in range(p_firm.shape[0]):
         f = p_firm[p]
@@ -269,6 +276,8 @@ def displacement_kernel(
     w_months: np.ndarray,
     w_reservation: np.ndarray,
     w_ti_displaced: np.ndarray,
+    w_region: np.ndarray,
+    w_group: np.ndarray,
     p_occupation: np.ndarray,
     p_filled: np.ndarray,
     p_jobs_desired: np.ndarray,
@@ -283,25 +292,39 @@ def displacement_kernel(
     key: np.uint64,
     tick: int,
     month: int,
+    displaced_by_region: np.ndarray,
+    displaced_by_group: np.ndarray,
 ) -> tuple[int, int]:
     """Apply augmentation wage gains; resolve cuts whose wait ended this tick.
+
+    ``displaced_by_region`` and ``displaced_by_group`` receive the workers displaced
+    into unemployment (agents).
 
     Returns (displaced into unemployment, redeployed) in agents.
     """
     n_posts = p_filled.shape[0]
-    p_cut = np.zeros(n_posts)
+    # Posts whose workers have something to apply (1 a wage gain, 2 a cut, 3 both), so
+    # that most workers are passed over on one small array; ``p_cut`` is only set, and
+    # read, for posts with a cut.
+    p_cut = np.empty(n_posts)
+    touched = np.zeros(n_posts, dtype=np.uint8)
     for p in range(n_posts):
+        if post_wage_factor[p] != 1.0:
+            touched[p] = 1
         if p_attrition_until[p] == tick and p_filled[p] > p_jobs_desired[p]:
             p_cut[p] = (p_filled[p] - p_jobs_desired[p]) / p_filled[p]
+            touched[p] += 2
     displaced = 0
     redeployed = 0
     for i in range(w_status.shape[0]):
         if w_status[i] != EMPLOYED:
             continue
         p = w_post[i]
+        if touched[p] == 0:
+            continue
         if post_wage_factor[p] != 1.0:
             w_wage[i] *= post_wage_factor[p]
-        if p_cut[p] > 0.0 and uniform(key, tick, i, 32) < p_cut[p]:
+        if touched[p] >= 2 and uniform(key, tick, i, 32) < p_cut[p]:
             p_filled[p] -= 1
             alt = alternative[p]
             if alt >= 0 and uniform(key, tick, i, 33) < redeploy_share:
@@ -318,6 +341,8 @@ def displacement_kernel(
                 w_months[i] = 0
                 w_reservation[i] = max(minimum_wage, reservation_ratio * w_wage[i])
                 w_ti_displaced[i] = month
+                displaced_by_region[w_region[i]] += 1
+                displaced_by_group[w_group[i]] += 1
                 displaced += 1
     return displaced, redeployed
 
@@ -392,6 +417,7 @@ class Automation:
             firms.cost_multiplier,
             firms.credit_constrained,
             firms.aware,
+            firms.adopted,
             self.occ_major,
             self.task_share,
             self.subst,
@@ -416,8 +442,7 @@ class Automation:
             firms.region,
             firms.sector,
             firms.aware,
-            posts.firm,
-            posts.adopted,
+            firms.adopted,
             model.data.n_regions,
             model.data.n_sectors,
             a.awareness_innovation,
@@ -470,6 +495,8 @@ class Displacement:
             alternative = alternative_posts(p.firm, p.jobs_base, model.firms.n)
         else:
             alternative = np.full(p.n, -1, dtype=np.int64)
+        by_region = np.zeros(model.data.n_regions, dtype=np.int64)
+        by_group = np.zeros(len(GROUPS), dtype=np.int64)
         displaced, redeployed = displacement_kernel(
             w.status,
             w.post,
@@ -479,6 +506,8 @@ class Displacement:
             w.months_in_status,
             w.reservation_wage,
             w.ti_displaced,
+            w.region,
+            w.group,
             p.occupation,
             p.filled,
             p.jobs_desired,
@@ -493,13 +522,10 @@ class Displacement:
             self.key,
             model.tick,
             model.month,
+            by_region,
+            by_group,
         )
         model.flows["displaced"] = displaced
         model.flows["redeployed"] = redeployed
-        just = w.ti_displaced == model.month
-        model.flows["displaced_by_region"] = (
-            np.bincount(w.region[just], minlength=model.data.n_regions) * model.person_weight
-        )
-        model.flows["displaced_by_group"] = (
-            np.bincount(w.group[just], minlength=len(GROUPS)) * model.person_weight
-        )
+        model.flows["displaced_by_region"] = by_region * model.person_weight
+        model.flows["displaced_by_group"] = by_group * model.person_weight

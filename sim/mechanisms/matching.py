@@ -60,7 +60,7 @@ from numba import njit
 
 from sim.config import MigrationConfig
 from sim.data import GROUPS
-from sim.rng import stream_key, uniform
+from sim.rng import order_of_uniforms, stream_key, uniform
 from sim.state import EMPLOYED, IRREGULAR, REGULAR, UNEMPLOYED
 
 NATIVE = GROUPS.index("native")
@@ -144,6 +144,34 @@ def vacancy_slots(
 
 
 @njit(cache=True)
+def directed_choice_totals(
+    cell_ptr: np.ndarray,
+    nb_ptr: np.ndarray,
+    nb_occ: np.ndarray,
+    nb_w: np.ndarray,
+    p_own: float,
+    n_regions: int,
+) -> np.ndarray:
+    """Weight of the open occupations in each (region, own occupation) cell's directed choice.
+
+    ``p_own`` for the own occupation if it has a vacancy in the region, plus ``(1 -
+    p_own) P(o -> o')`` for each neighbour ``o'`` with one; flat ``[region * O + o]``.
+    """
+    n_occ = nb_ptr.shape[0] - 1
+    total = np.empty(n_regions * n_occ)
+    for r in range(n_regions):
+        row = r * n_occ
+        for o in range(n_occ):
+            t = p_own if cell_ptr[row + o + 1] > cell_ptr[row + o] else 0.0
+            for j in range(nb_ptr[o], nb_ptr[o + 1]):
+                c = row + nb_occ[j]
+                if cell_ptr[c + 1] > cell_ptr[c]:
+                    t += (1.0 - p_own) * nb_w[j]
+            total[row + o] = t
+    return total
+
+
+@njit(cache=True)
 def matching_kernel(
     w_status: np.ndarray,
     w_post: np.ndarray,
@@ -212,36 +240,60 @@ def matching_kernel(
     cell_ptr, slots = vacancy_slots(
         p_jobs_desired, p_filled, p_region, p_occupation, n_occ, n_cells
     )
-    remaining = np.maximum(p_jobs_desired - p_filled, 0)
+    # What screening reads of a slot's post, next to the slot: reading it from the post
+    # columns would jump around arrays as long as the posts. ``remaining`` is only
+    # needed, and set, for posts with a vacancy.
+    n_slots_all = slots.shape[0]
+    slot_occupation = np.empty(n_slots_all, dtype=np.int64)
+    slot_informal = np.empty(n_slots_all, dtype=np.bool_)
+    slot_offer = np.empty(n_slots_all, dtype=p_wage_offer.dtype)
+    remaining = np.empty(p_filled.shape[0], dtype=np.int32)
+    for q in range(n_slots_all):
+        p = slots[q]
+        slot_occupation[q] = p_occupation[p]
+        slot_informal[q] = p_informal[p]
+        slot_offer[q] = p_wage_offer[p]
+        remaining[p] = p_jobs_desired[p] - p_filled[p]
 
     n = w_status.shape[0]
     # Pass 1: decide who searches and count applications (for one allocation).
     n_apps = 0
-    searching = np.zeros(n, dtype=np.int8)
-    n_apps_of = np.zeros(n, dtype=np.int32)
+    n_searchers = 0
+    searcher = np.empty(n, dtype=np.int32)
     for i in range(n):
         if w_status[i] == UNEMPLOYED:
-            searching[i] = 1
-            n_apps_of[i] = apps_unemployed
+            searcher[n_searchers] = i
+            n_searchers += 1
+            n_apps += apps_unemployed
             if w_legal[i] == REGULAR and w_digital[i] >= platform_literacy:
-                n_apps_of[i] += apps_platform
-            n_apps += n_apps_of[i]
+                n_apps += apps_platform
             searchers_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
         elif w_status[i] == EMPLOYED and uniform(key, month, i, 0) < p_ojs:
-            searching[i] = 2
-            n_apps_of[i] = apps_employed
+            searcher[n_searchers] = i
+            n_searchers += 1
             n_apps += apps_employed
-    app_worker = np.empty(n_apps, dtype=np.int64)
+    app_searcher = np.empty(n_apps, dtype=np.int32)
     app_post = np.empty(n_apps, dtype=np.int32)
     app_key = np.empty(n_apps, dtype=np.float64)
+    choice_total = directed_choice_totals(cell_ptr, nb_ptr, nb_occ, nb_w, p_own, n_regions)
     m = 0
-    # Pass 2: applications that reach a vacancy and pass screening.
-    for i in range(n):
-        if searching[i] == 0:
-            continue
-        n_i = n_apps_of[i]
+    # Pass 2: applications that reach a vacancy and pass screening. The draws are tied
+    # to (worker, application, purpose), so the checks can come in any order: the
+    # cheapest rejections come first.
+    for s in range(n_searchers):
+        i = searcher[s]
+        unemployed = w_status[i] == UNEMPLOYED
+        if not unemployed:
+            n_i = apps_employed
+        elif w_legal[i] == REGULAR and w_digital[i] >= platform_literacy:
+            n_i = apps_unemployed + apps_platform
+        else:
+            n_i = apps_unemployed
         for a in range(n_i):
             base = 1 + a * _DRAWS_PER_APPLICATION
+            u_slot = uniform(key, month, i, base + 4)
+            if u_slot >= p_read:
+                continue
             r = w_region[i]
             if n_regions > 1 and uniform(key, month, i, base) < p_other_region:
                 r = draw_destination(region_cdf, r, uniform(key, month, i, base + 1))
@@ -253,23 +305,16 @@ def matching_kernel(
                 n_slots = cell_ptr[row + n_occ] - lo
                 if n_slots == 0:
                     continue
-                p = slots[lo + np.int64(uniform(key, month, i, base + 2) * n_slots)]
-                o = p_occupation[p]
+                q = lo + np.int64(uniform(key, month, i, base + 2) * n_slots)
+                o = slot_occupation[q]
                 if w_skill[i] < occ_skill[o] - skill_gap:
-                    continue
-                u_slot = uniform(key, month, i, base + 4)
-                if u_slot >= p_read:
                     continue
             else:
                 # Directed choice among occupations with open vacancies in region r.
-                w_own = p_own if cell_ptr[row + o_own + 1] > cell_ptr[row + o_own] else 0.0
-                total = w_own
-                for j in range(nb_ptr[o_own], nb_ptr[o_own + 1]):
-                    c = row + nb_occ[j]
-                    if cell_ptr[c + 1] > cell_ptr[c]:
-                        total += (1.0 - p_own) * nb_w[j]
+                total = choice_total[row + o_own]
                 if total <= 0.0:
                     continue
+                w_own = p_own if cell_ptr[row + o_own + 1] > cell_ptr[row + o_own] else 0.0
                 pick = uniform(key, month, i, base + 2) * total
                 o = o_own
                 if pick >= w_own:
@@ -281,44 +326,43 @@ def matching_kernel(
                             pick -= (1.0 - p_own) * nb_w[j]
                             if pick < 0.0:
                                 break
-                c = row + o
-                n_slots = cell_ptr[c + 1] - cell_ptr[c]
                 if w_skill[i] < occ_skill[o] - skill_gap:
                     continue
-                u_slot = uniform(key, month, i, base + 4)
-                if u_slot >= p_read:
-                    continue
                 # Reuse the accepted part of the draw to pick the slot uniformly.
-                p = slots[cell_ptr[c] + np.int64(u_slot / p_read * n_slots)]
-            if w_legal[i] == IRREGULAR and not p_informal[p]:
+                c = row + o
+                n_slots = cell_ptr[c + 1] - cell_ptr[c]
+                q = cell_ptr[c] + np.int64(u_slot / p_read * n_slots)
+            if w_legal[i] == IRREGULAR and not slot_informal[q]:
                 continue
             shortfall = screen_digital * max(0.0, occ_digital_need[o] - w_digital[i])
             shortfall += screen_language * max(0.0, occ_language_need[o] - w_language[i])
             if shortfall > 0.0 and uniform(key, month, i, base + 5) < shortfall:
                 continue
-            offer = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
-            if searching[i] == 1:
+            offer = max(slot_offer[q] * w_productivity[i], minimum_wage)
+            p = slots[q]
+            if unemployed:
                 if offer < w_reservation[i]:
                     continue
             elif p == w_post[i] or offer < w_wage[i] * (1.0 + ojs_min_gain):
                 continue
-            app_worker[m] = i
+            app_searcher[m] = s
             app_post[m] = p
             app_key[m] = uniform(key, month, i, 1 + n_i * _DRAWS_PER_APPLICATION + a)
             m += 1
-    order = np.argsort(app_key[:m])
-    hired = np.zeros(n, dtype=np.bool_)
+    order = order_of_uniforms(app_key[:m])
+    hired = np.zeros(n_searchers, dtype=np.bool_)
     from_unemployment = 0
     job_to_job = 0
     occupation_changes = 0
     region_changes = 0
     for k in range(m):
         j = order[k]
-        i = app_worker[j]
+        s = app_searcher[j]
         p = app_post[j]
-        if hired[i] or remaining[p] <= 0:
+        if hired[s] or remaining[p] <= 0:
             continue
-        hired[i] = True
+        hired[s] = True
+        i = searcher[s]
         remaining[p] -= 1
         p_filled[p] += 1
         if w_status[i] == EMPLOYED:

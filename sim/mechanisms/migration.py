@@ -295,9 +295,17 @@ def arrival_kernel(
     return with_job
 
 
-def _acceptance(margin: np.ndarray, sigma: float) -> np.ndarray:
-    """Share of considering workers whose gain minus cost plus taste shock is positive."""
-    return 1.0 / (1.0 + np.exp(-np.clip(margin / sigma, -50.0, 50.0)))
+def _acceptance(margin: np.ndarray, sigma: float, out: np.ndarray | None = None) -> np.ndarray:
+    """Share of considering workers whose gain minus cost plus taste shock is positive.
+
+    ``1 / (1 + exp(-clip(margin / sigma, -50, 50)))``, written into ``out`` if given.
+    """
+    out = np.divide(margin, sigma, out=out)
+    np.clip(out, -50.0, 50.0, out=out)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.add(1.0, out, out=out)
+    return np.divide(1.0, out, out=out)
 
 
 def _stochastic_round(x: float, u: float) -> int:
@@ -333,9 +341,9 @@ class Migration:
         """Mean wage [region, major] (posts' offers over filled jobs) and ``E_H(f)``."""
         p, d = model.posts, model.data
         n_reg = d.n_regions
-        cell = p.region.astype(np.int64) * _N_MAJOR + self.occ_major[p.occupation] - 1
-        jobs = np.bincount(cell, p.filled, n_reg * _N_MAJOR)
-        pay = np.bincount(cell, p.filled * p.wage_offer.astype(np.float64), n_reg * _N_MAJOR)
+        jobs, pay = filled_jobs_and_pay(
+            p.region, p.occupation, p.filled, p.wage_offer, self.occ_major, n_reg
+        )
         wage = np.divide(pay, jobs, out=np.zeros_like(pay), where=jobs > 0)
         # Cells without jobs take the region's mean wage.
         region_mean = pay.reshape(n_reg, -1).sum(1) / np.maximum(jobs.reshape(n_reg, -1).sum(1), 1)
@@ -415,14 +423,22 @@ class Migration:
         job_led = self.burn_in_moves / self.burn_in_months * weight
         want = target - (job_led.sum(0) - job_led.sum(1))
         lf = d.region_labour_force
+        lf_total = lf.sum()
         amenity = np.zeros(n_reg)
+        margin = gain - cost
+        moving = np.empty_like(margin)
         for _ in range(3000):
-            flow = np.zeros((n_reg, n_reg))
-            np.add.at(flow, c_r, considering * _acceptance(gain - cost + amenity, sigma))
-            net = flow.sum(0) - flow.sum(1)
-            gross = flow.sum(0) + flow.sum(1)
+            np.add(margin, amenity, out=moving)
+            _acceptance(moving, sigma, out=moving)
+            moving *= considering
+            # Cells are grouped by origin region (``c_r``): adding each region's cells
+            # in order over the middle axis.
+            flow = moving.reshape(n_reg, _N_MAJOR * 2, n_reg).sum(axis=1)
+            inflow, outflow = flow.sum(0), flow.sum(1)
+            net = inflow - outflow
+            gross = inflow + outflow
             amenity += sigma * (want - net) / np.maximum(gross, 1e-9)
-            amenity -= (amenity * lf).sum() / lf.sum()
+            amenity -= (amenity * lf).sum() / lf_total
             # Beyond +-10 taste scales a destination is already all or nothing.
             amenity = np.clip(amenity, -10 * sigma, 10 * sigma)
         self.amenity = amenity
@@ -449,9 +465,7 @@ class Migration:
         moves = subsidised = returns = emigrants = 0
         if cfg.enabled:
             wage, share = self._tables(model)
-            lf_region = np.bincount(
-                w.region[(w.status == EMPLOYED) | (w.status == UNEMPLOYED)], minlength=n_reg
-            ).astype(float)
+            lf_region = labour_force_by_region(w.status, w.region, n_reg).astype(float)
             rel_income = self._region_income(wage, share, lf_region)
             emigration = (
                 cfg.emigration_rate_annual
@@ -498,8 +512,10 @@ class Migration:
                 moves_od,
                 departures,
             )
-            arrivals[FOREIGN], irregular = self._foreign_arrivals(model)
-            arrivals[KANDAS] = self._kandas_arrivals(model, wage)
+            # Arrivals of one group leave the other's pool as it was: both in one pass.
+            foreign_pool, kandas_pool = abroad_pools(w.status, w.group)
+            arrivals[FOREIGN], irregular = self._foreign_arrivals(model, foreign_pool)
+            arrivals[KANDAS] = self._kandas_arrivals(model, wage, kandas_pool)
             model.flows["irregular_arrivals"] = irregular
         model.flows["internal_moves"] = int(moves_od.sum())
         model.flows["migration_moves"] = moves
@@ -513,10 +529,8 @@ class Migration:
         model.flows["departures_by_group"] = departures
         model.flows["moves_od"] = moves_od
 
-    def _pick_from_pool(self, model: LabourMarketModel, group: int, k: int) -> np.ndarray:
-        """``k`` workers abroad of ``group``, chosen by a uniform priority (CRN)."""
-        w = model.workers
-        pool = np.flatnonzero((w.status == ABROAD) & (w.group == group))
+    def _pick_from_pool(self, model: LabourMarketModel, pool: np.ndarray, k: int) -> np.ndarray:
+        """``k`` of the workers ``pool`` (abroad), chosen by a uniform priority (CRN)."""
         if k <= 0 or len(pool) == 0:
             return pool[:0]
         if k >= len(pool):
@@ -524,7 +538,7 @@ class Migration:
         priority = _priorities(pool, self.key_arrivals, model.tick)
         return np.sort(pool[np.argpartition(priority, k - 1)[:k]])
 
-    def _foreign_arrivals(self, model: LabourMarketModel) -> tuple[int, int]:
+    def _foreign_arrivals(self, model: LabourMarketModel, pool: np.ndarray) -> tuple[int, int]:
         cfg, w = model.cfg.migration, model.workers
         weight = model.person_weight
         mean_wage = max(model.national.get("mean_wage", self.mean_wage_0), 1.0)
@@ -538,7 +552,7 @@ class Migration:
         irregular = _stochastic_round(
             desired * cfg.foreign_irregular_share + cfg.quota_spillover * refused, u[1]
         )
-        chosen = self._pick_from_pool(model, FOREIGN, regular + irregular)
+        chosen = self._pick_from_pool(model, pool, regular + irregular)
         regular = min(regular, len(chosen))
         self.quota_used[year] = self.quota_used.get(year, 0.0) + regular * weight
         is_irregular = np.arange(len(chosen)) >= regular
@@ -546,11 +560,11 @@ class Migration:
         self._arrive(model, chosen, is_irregular, floor, cfg.foreign_prearranged_job)
         return len(chosen), int(is_irregular.sum())
 
-    def _kandas_arrivals(self, model: LabourMarketModel, wage: np.ndarray) -> int:
+    def _kandas_arrivals(self, model: LabourMarketModel, wage: np.ndarray, pool: np.ndarray) -> int:
         cfg, w = model.cfg.migration, model.workers
         expected = cfg.kandas_arrivals_annual * cfg.kandas_labour_force_share / 12 * model.cfg.scale
         k = _stochastic_round(expected, uniform(self.key_arrivals, model.tick, 0, 2))
-        chosen = self._pick_from_pool(model, KANDAS, k)
+        chosen = self._pick_from_pool(model, pool, k)
         major = self.occ_major[w.occupation[chosen]].astype(np.int64) - 1
         floor = (
             model.cfg.wages.reservation_ratio
@@ -571,10 +585,15 @@ class Migration:
         if len(chosen) == 0:
             return
         w, p, d = model.workers, model.posts, model.data
-        # Slots by region: the matching step's (region, occupation) cells with one occupation.
-        slot_ptr, slots = vacancy_slots(
-            p.jobs_desired, p.filled, p.region, np.zeros(p.n, np.int16), 1, d.n_regions
-        )
+        if p_job > 0.0:
+            # Slots by region: the matching step's (region, occupation) cells with one
+            # occupation.
+            slot_ptr, slots = vacancy_slots(
+                p.jobs_desired, p.filled, p.region, np.zeros(p.n, np.int16), 1, d.n_regions
+            )
+        else:
+            # Nobody has a job lined up: the kernel draws no slot.
+            slot_ptr, slots = np.zeros(d.n_regions + 1, np.int64), np.zeros(0, np.int32)
         arrival_kernel(
             chosen.astype(np.int64),
             irregular.astype(np.bool_),
@@ -615,3 +634,58 @@ def _priorities(pool: np.ndarray, key: np.uint64, tick: int) -> np.ndarray:
     for k in range(pool.shape[0]):
         out[k] = uniform(key, tick, pool[k], 9)
     return out
+
+
+@njit(cache=True)
+def filled_jobs_and_pay(
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_filled: np.ndarray,
+    p_wage_offer: np.ndarray,
+    occ_major: np.ndarray,
+    n_regions: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Filled jobs and their offers' sum (KZT per month) by cell ``region * 9 + major - 1``."""
+    jobs = np.zeros(n_regions * _N_MAJOR)
+    pay = np.zeros(n_regions * _N_MAJOR)
+    for p in range(p_region.shape[0]):
+        c = p_region[p] * _N_MAJOR + occ_major[p_occupation[p]] - 1
+        jobs[c] += p_filled[p]
+        pay[c] += p_filled[p] * np.float64(p_wage_offer[p])
+    return jobs, pay
+
+
+@njit(cache=True)
+def labour_force_by_region(status: np.ndarray, region: np.ndarray, n_regions: int) -> np.ndarray:
+    """Employed and unemployed workers by region (agents)."""
+    out = np.zeros(n_regions, dtype=np.int64)
+    for i in range(status.shape[0]):
+        if status[i] == EMPLOYED or status[i] == UNEMPLOYED:
+            out[region[i]] += 1
+    return out
+
+
+@njit(cache=True)
+def abroad_pools(status: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices, ascending, of the foreign migrants and of the kandas who are abroad."""
+    n_foreign = 0
+    n_kandas = 0
+    for i in range(status.shape[0]):
+        if status[i] == ABROAD:
+            if group[i] == FOREIGN:
+                n_foreign += 1
+            elif group[i] == KANDAS:
+                n_kandas += 1
+    foreign = np.empty(n_foreign, dtype=np.int64)
+    kandas = np.empty(n_kandas, dtype=np.int64)
+    n_foreign = 0
+    n_kandas = 0
+    for i in range(status.shape[0]):
+        if status[i] == ABROAD:
+            if group[i] == FOREIGN:
+                foreign[n_foreign] = i
+                n_foreign += 1
+            elif group[i] == KANDAS:
+                kandas[n_kandas] = i
+                n_kandas += 1
+    return foreign, kandas

@@ -52,10 +52,14 @@ def largest_post_by_cell(
 ) -> np.ndarray:
     """Largest post per (region, occupation) cell, -1 where the cell has none."""
     out = np.full(n_cells, -1, dtype=np.int64)
+    # The size of each cell's largest post so far, kept next to it: reading it from
+    # ``p_jobs_base`` would jump around a large array.
+    size = np.empty(n_cells, dtype=p_jobs_base.dtype)
     for p in range(p_region.shape[0]):
         c = p_region[p] * n_occ + p_occupation[p]
-        if out[c] < 0 or p_jobs_base[p] > p_jobs_base[out[c]]:
+        if out[c] < 0 or p_jobs_base[p] > size[c]:
             out[c] = p
+            size[c] = p_jobs_base[p]
     return out
 
 

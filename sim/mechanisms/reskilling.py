@@ -103,17 +103,15 @@ def isco_distance(codes: list[str]) -> np.ndarray:
     so distances stay comparable whatever the occupation level.
     """
     n = len(codes)
-    out = np.zeros((n, n), dtype=np.int8)
-    for a in range(n):
-        for b in range(n):
-            if a == b:
-                continue
-            common = 0
-            for x, y in zip(codes[a], codes[b], strict=False):
-                if x != y:
-                    break
-                common += 1
-            out[a, b] = max(1, 4 - common)
+    width = max((len(c) for c in codes), default=0)
+    # Characters as codes, -1 past a code's end (a position both lack is not common).
+    chars = np.full((n, width), -1, dtype=np.int64)
+    for a, code in enumerate(codes):
+        chars[a, : len(code)] = [ord(x) for x in code]
+    same = (chars[:, None, :] == chars[None, :, :]) & (chars[:, None, :] >= 0)
+    common = np.cumprod(same, axis=2).sum(axis=2)
+    out = np.maximum(1, 4 - common).astype(np.int8)
+    np.fill_diagonal(out, 0)
     return out
 
 
@@ -130,6 +128,36 @@ def target_mask(codes: list[str], prefixes: list[str]) -> np.ndarray:
         [any(c.startswith(p) or p.startswith(c) for p in prefixes) for c in codes],
         dtype=np.bool_,
     )
+
+
+@njit(cache=True)
+def cell_jobs(
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_jobs_desired: np.ndarray,
+    p_filled: np.ndarray,
+    p_wage_offer: np.ndarray,
+    n_regions: int,
+    n_occupations: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Jobs, offers, vacancies and filled jobs by (region, occupation) cell, flat.
+
+    A post counts ``max(desired, filled)`` jobs; ``pay`` sums their offers (KZT per
+    month), so ``pay / jobs`` is the cell's mean offer.
+    """
+    size = n_regions * n_occupations
+    jobs = np.zeros(size)
+    pay = np.zeros(size)
+    vacancies = np.zeros(size)
+    filled = np.zeros(size)
+    for p in range(p_region.shape[0]):
+        c = p_region[p] * n_occupations + p_occupation[p]
+        j = np.float64(max(p_jobs_desired[p], p_filled[p]))
+        jobs[c] += j
+        pay[c] += j * p_wage_offer[p]
+        vacancies[c] += np.float64(max(p_jobs_desired[p] - p_filled[p], 0))
+        filled[c] += np.float64(p_filled[p])
+    return jobs, pay, vacancies, filled
 
 
 @njit(cache=True)
@@ -277,13 +305,15 @@ def reskilling_kernel(
             pay = cell_wage[w_region[i], t] * w_productivity[i]
             w_reservation[i] = max(minimum_wage, reservation_ratio * pay)
             continue
+        if s == EMPLOYED and not employed_at_risk:
+            continue
         if w_legal[i] != REGULAR or not eligible_group[w_group[i]]:
             continue
         at_risk = False
         cut = 0.0
         if s == EMPLOYED:
             p_i = w_post[i]
-            if not employed_at_risk or p_attrition_until[p_i] < tick:
+            if p_attrition_until[p_i] < tick:
                 continue
             if p_filled[p_i] > p_jobs_desired[p_i]:
                 cut = (p_filled[p_i] - p_jobs_desired[p_i]) / p_filled[p_i]
@@ -421,15 +451,13 @@ class Reskilling:
         p, d = model.posts, model.data
         n_reg, n_occ = d.n_regions, d.n_occupations
         horizon = model.cfg.reskilling.horizon_months
-        cell = p.region.astype(np.int64) * n_occ + p.occupation
-        jobs = np.maximum(p.jobs_desired, p.filled).astype(np.float64)
         size = n_reg * n_occ
-        total = np.bincount(cell, jobs, size)
-        wage = np.divide(
-            np.bincount(cell, jobs * p.wage_offer, size), total, out=np.zeros(size), where=total > 0
-        ).reshape(n_reg, n_occ)
-        vacancies = np.bincount(cell, p.vacancies.astype(np.float64), size).reshape(n_reg, n_occ)
-        filled = np.bincount(cell, p.filled.astype(np.float64), size).reshape(n_reg, n_occ)
+        total, pay, vacancies, filled = cell_jobs(
+            p.region, p.occupation, p.jobs_desired, p.filled, p.wage_offer, n_reg, n_occ
+        )
+        wage = np.divide(pay, total, out=np.zeros(size), where=total > 0).reshape(n_reg, n_occ)
+        vacancies = vacancies.reshape(n_reg, n_occ)
+        filled = filled.reshape(n_reg, n_occ)
         open_and_filled = vacancies + filled
         cell_vr = np.divide(
             vacancies, open_and_filled, out=np.zeros_like(vacancies), where=open_and_filled > 0

@@ -63,16 +63,20 @@ def separations_kernel(
             # A worker who quits has no claim to the job-loss benefit.
             insured[i] = False
             quits += 1
-    p_layoff = np.zeros(filled.shape[0])
+    # Posts that lay off, flagged in a small array: most workers are passed over on it;
+    # ``p_layoff`` is only set, and read, where the flag is up.
+    p_layoff = np.empty(filled.shape[0])
+    shedding = np.zeros(filled.shape[0], dtype=np.bool_)
     for p in range(filled.shape[0]):
         excess = filled[p] - jobs_desired[p]
         if excess > 0 and attrition_until[p] < month:
             p_layoff[p] = min(1.0, layoff_speed * excess / filled[p])
+            shedding[p] = p_layoff[p] > 0.0
     layoffs = 0
     for i in range(n):
         if status[i] == EMPLOYED:
             p = post[i]
-            if p_layoff[p] > 0.0 and uniform(key, month, i, 1) < p_layoff[p]:
+            if shedding[p] and uniform(key, month, i, 1) < p_layoff[p]:
                 filled[p] -= 1
                 status[i] = UNEMPLOYED
                 post[i] = -1
