@@ -262,23 +262,33 @@ class SweepCallback(Callback):
         )
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Print the summary, write ``sweep.parquet``/``ensemble.parquet``; exit 1 on failure."""
+        """Print the summary, write the summary tables; exit 1 if a run failed or is missing."""
         sweep_dir = Path(str(config.hydra.sweep.dir))
         statuses = _statuses(sweep_dir, self.started)
-        print(summary_text(statuses, time.time() - self.started), flush=True)
+        total = _sweep_info(sweep_dir).get("total")
+        print(summary_text(statuses, time.time() - self.started, total), flush=True)
         if any(s["status"] != "failed" for s in statuses):
             written = summarize_sweep(sweep_dir)
             print(f"labsim sweep: summary tables: {', '.join(str(p) for p in written)}")
-        if any(s["status"] == "failed" for s in statuses):
+        failed = any(s["status"] == "failed" for s in statuses)
+        if failed or (total or 0) > len(statuses):
             raise SystemExit(1)
 
 
-def summary_text(statuses: Sequence[dict[str, Any]], seconds: float) -> str:
-    """One summary of a sweep: runs done, skipped and failed, with each failure's reason."""
+def summary_text(
+    statuses: Sequence[dict[str, Any]], seconds: float, total: int | None = None
+) -> str:
+    """One summary of a sweep: runs done, skipped and failed, with each failure's reason.
+
+    Jobs of the expected ``total`` that reported nothing (a lost node, a job killed by
+    the scheduler) are counted as not reported: running the sweep again completes them.
+    """
     counts = {k: sum(s["status"] == k for s in statuses) for k in ("done", "skipped", "failed")}
+    lost = total - len(statuses) if total and total > len(statuses) else 0
     lines = [
         f"labsim sweep: {len(statuses)} runs in {seconds:.1f} s: {counts['done']} done, "
         f"{counts['skipped']} skipped (already complete), {counts['failed']} failed"
+        + (f", {lost} not reported (run the sweep again to complete them)" if lost else "")
     ]
     lines += [
         f"  failed {s['run']} ({' '.join(s.get('overrides', []))}): {s['reason']}"

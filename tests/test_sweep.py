@@ -25,6 +25,7 @@ from sim.sweep import (
     labsim_command,
     run_folder_name,
     run_hash,
+    summary_text,
 )
 
 SMALL = {"scale": 0.0005, "horizon_months": 6, "output__figures": False}
@@ -173,3 +174,16 @@ def test_sweep_table_and_ensemble_bands(tmp_path, one_by_one):
     np.testing.assert_allclose(rate["sd"], paths.std(axis=0, ddof=1), rtol=1e-9)
     assert (rate["ci_low"] <= rate["mean"]).all() and (rate["mean"] <= rate["ci_high"]).all()
     assert (sweep_dir / "figures" / "ensemble_bands.png").stat().st_size > 10_000
+
+
+def test_summary_names_failures_and_jobs_that_never_reported():
+    statuses = [
+        {"run": "a", "status": "done", "reason": "", "overrides": ["seed=1"]},
+        {"run": "b", "status": "skipped", "reason": "", "overrides": ["seed=2"]},
+        {"run": "c", "status": "failed", "reason": "scale=0 is out of range", "overrides": []},
+    ]
+    text = summary_text(statuses, 12.0, total=5)
+    assert "3 runs in 12.0 s: 1 done, 1 skipped (already complete), 1 failed" in text
+    assert "2 not reported" in text
+    assert "failed c (): scale=0 is out of range" in text
+    assert "not reported" not in summary_text(statuses, 1.0, total=3)
