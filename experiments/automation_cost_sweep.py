@@ -18,19 +18,16 @@ resumes the sweep: complete runs are skipped. Extra arguments are passed to ``la
 from __future__ import annotations
 
 import argparse
-import io
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from scipy import stats
 
 from sim.output import atomic_write_bytes
-from sim.sweep import LAUNCHERS, SWEEP_TABLE, labsim_command
+from sim.plots import new_figure, save_figure
+from sim.sweep import SWEEP_TABLE, add_launcher_arguments, run_sweep
 
 PARAMETER = "param.automation.genai.learning_rate"
 # (outcome column, label, multiplier)
@@ -80,8 +77,7 @@ def markdown(table: pd.DataFrame) -> str:
 
 def figure(table: pd.DataFrame, horizon: int, path: Path) -> None:
     """One panel per outcome: mean and 95 % interval against the learning rate."""
-    fig = Figure(figsize=(12, 3.8), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(12, 3.8)
     x = table["genai_learning_rate"]
     for ax, (column, label, factor) in zip(fig.subplots(1, 3), OUTCOMES, strict=True):
         ax.plot(x, table[column] * factor, marker="o", color="C3")
@@ -98,27 +94,20 @@ def figure(table: pd.DataFrame, horizon: int, path: Path) -> None:
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
     fig.suptitle(f"Month {horizon}: mean over seeds with 95 % confidence interval")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    atomic_write_bytes(path, buffer.getvalue())
+    save_figure(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--launcher", default="joblib", choices=LAUNCHERS)
-    parser.add_argument("--jobs", type=int, default=2, help="parallel runs")
+    add_launcher_arguments(parser)
     parser.add_argument(
         "--out", type=Path, default=Path("results/experiments/automation_cost_sweep")
     )
     args, overrides = parser.parse_known_args(argv)
     out = args.out.resolve()
     runs_dir = out / "runs"
-    command = labsim_command(
-        ["+experiment=automation_cost_sweep", f"hydra.sweep.dir={runs_dir}", *overrides],
-        args.launcher,
-        args.jobs,
-    )
-    if subprocess.call(command) != 0:
+    overrides = ["+experiment=automation_cost_sweep", f"hydra.sweep.dir={runs_dir}", *overrides]
+    if run_sweep(overrides, args.launcher, args.jobs) != 0:
         print("automation_cost_sweep: some runs failed; the table uses the others", file=sys.stderr)
     runs = pd.read_parquet(runs_dir / SWEEP_TABLE)
     table = summarise(runs)

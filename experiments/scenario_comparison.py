@@ -17,18 +17,16 @@ of paired differences from baseline at months 60 and 120 (``DIR/comparison.md``,
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
 from sim.compare import main as compare_main
-from sim.sweep import LAUNCHERS, labsim_command
+from sim.sweep import add_launcher_arguments, run_sweep
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--launcher", default="joblib", choices=LAUNCHERS)
-    parser.add_argument("--jobs", type=int, default=2, help="parallel runs")
+    add_launcher_arguments(parser)
     parser.add_argument("--out", type=Path, default=Path("results/experiments/scenario_comparison"))
     parser.add_argument(
         "--horizons", default="60,120", help="months compared, comma-separated (default 60,120)"
@@ -36,12 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     args, overrides = parser.parse_known_args(argv)
     out = args.out.resolve()
     runs_dir = out / "runs"
-    command = labsim_command(
-        ["+experiment=scenario_comparison", f"hydra.sweep.dir={runs_dir}", *overrides],
-        args.launcher,
-        args.jobs,
-    )
-    if subprocess.call(command) != 0:
+    overrides = ["+experiment=scenario_comparison", f"hydra.sweep.dir={runs_dir}", *overrides]
+    if run_sweep(overrides, args.launcher, args.jobs) != 0:
         print("scenario_comparison: some runs failed; comparing the others", file=sys.stderr)
     horizons = [h.strip() for h in args.horizons.split(",")]
     return compare_main([str(runs_dir), "--horizons", *horizons, "--out", str(out)])

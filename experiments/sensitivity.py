@@ -31,23 +31,20 @@ that matter most for displacement are printed.
 from __future__ import annotations
 
 import argparse
-import io
 import math
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from sim.output import atomic_write_bytes
-from sim.sweep import SWEEP_TABLE, labsim_command
+from sim.plots import new_figure, save_figure
+from sim.sweep import SWEEP_TABLE, add_launcher_arguments, run_sweep
 
 # (dotted key, lower bound, upper bound, what it stands for)
 PARAMETERS = (
@@ -169,8 +166,7 @@ def markdown(indices: pd.DataFrame, horizon: int) -> str:
 
 def figure(indices: pd.DataFrame, path: Path) -> None:
     """One panel per outcome: the main index of every parameter, with its interval."""
-    fig = Figure(figsize=(13, 7), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(13, 7)
     axes = fig.subplots(2, 3).ravel()
     for ax, outcome in zip(axes, OUTCOMES, strict=False):
         ranked = ranking(indices, outcome).iloc[::-1]
@@ -182,9 +178,7 @@ def figure(indices: pd.DataFrame, path: Path) -> None:
     axes[-1].axis("off")
     method = indices["method"].iloc[0]
     fig.suptitle(f"Global sensitivity ({method}), outcomes at the horizon")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    atomic_write_bytes(path, buffer.getvalue())
+    save_figure(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,12 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--horizon", type=int, default=120, help="months")
     parser.add_argument("--seed", type=int, default=1, help="model seed of every point")
     parser.add_argument("--sample-seed", type=int, default=2024, help="seed of the design")
-    parser.add_argument(
-        "--launcher",
-        default="joblib",
-        choices=("basic", "joblib", "submitit_local", "submitit_slurm", "ray"),
-    )
-    parser.add_argument("--jobs", type=int, default=2, help="parallel runs")
+    add_launcher_arguments(parser)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     out = (args.out or Path("results/experiments") / f"sensitivity_{args.method}").resolve()
@@ -220,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         f"hydra.sweep.dir={runs_dir}",
     ]
     print(f"sensitivity: {args.method}, {len(points)} runs at scale {args.scale}", flush=True)
-    code = subprocess.call(labsim_command(overrides, args.launcher, args.jobs))
+    code = run_sweep(overrides, args.launcher, args.jobs)
     if code != 0:
         print(f"sensitivity: the sweep reported failed runs (exit {code})", file=sys.stderr)
     results = outcomes_by_point(points, runs_dir)

@@ -70,11 +70,11 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from scipy import stats
 
 from sim.output import MANIFEST, is_complete
+from sim.plots import new_figure, save_figure
 
 __all__ = [
     "COST_PER_JOB",
@@ -89,8 +89,6 @@ __all__ = [
 ]
 
 PROG = "labsim-compare"
-DPI = 120
-"""Resolution of the written PNG files (dots per inch)."""
 
 NATIONAL_COLUMNS = (
     "month",
@@ -604,21 +602,11 @@ def _colours(scenarios: Sequence[str], baseline: str) -> dict[str, str]:
     return {baseline: _BASELINE_COLOUR, **colours}
 
 
-def _new_figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _save_figure(fig: Figure, path: Path) -> Path:
-    return _atomic_write(path, lambda handle: fig.savefig(handle, format="png", dpi=DPI))
-
-
 def _timeseries_figure(runs: Sequence[Run], baseline: str) -> Figure:
     last = min(run.last_month for run in runs)
     scenarios = sorted({run.scenario for run in runs}, key=lambda s: (s != baseline, s))
     colours = _colours(scenarios, baseline)
-    fig = _new_figure(16.0, 9.0)
+    fig = new_figure(16.0, 9.0)
     axes = fig.subplots(2, 3, sharex=True).ravel()
     fig.suptitle(
         f"Scenarios over time: mean over seeds (line) and range over seeds (band), months 0–{last}"
@@ -671,7 +659,7 @@ def _differences_figure(table: pd.DataFrame, baseline: str) -> Figure:
     colours = _colours(sorted(set(at["scenario"]) | {baseline}), baseline)
     level = table.attrs.get("level")
     ci = f"{100 * level:g}% CI" if level else "CI"
-    fig = _new_figure(13.0, 3.0 + 0.9 * at["scenario"].nunique())
+    fig = new_figure(13.0, 3.0 + 0.9 * at["scenario"].nunique())
     axes = fig.subplots(2, 2).ravel()
     fig.suptitle(
         f"Difference from baseline '{baseline}' at month {horizon}: "
@@ -718,8 +706,8 @@ def write_comparison(
     return [
         _write_text(out_dir / "comparison.csv", table.to_csv(index=False)),
         _write_text(out_dir / "comparison.md", _markdown(table, runs, baseline)),
-        _save_figure(_timeseries_figure(runs, baseline), figures / "compare_timeseries.png"),
-        _save_figure(_differences_figure(table, baseline), figures / "compare_differences.png"),
+        save_figure(_timeseries_figure(runs, baseline), figures / "compare_timeseries.png"),
+        save_figure(_differences_figure(table, baseline), figures / "compare_differences.png"),
     ]
 
 

@@ -250,7 +250,7 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def _save_atomic(fig: Figure, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
     """Write ``fig`` as PNG to a temporary file next to ``path`` and rename it into place.
 
     Parameters
@@ -2122,6 +2122,6 @@ def write_standard_figures(
                 logger.warning("Skipping %s: %s", name, reason)
                 continue
             fig = build()
-            written.append(_save_atomic(fig, out / name))
+            written.append(save_figure(fig, out / name))
             fig.clear()
     return written

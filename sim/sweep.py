@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import math
 import os
@@ -61,7 +60,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import LabsimConfig, read_samples, to_config
-from sim.output import MANIFEST, atomic_write_bytes, is_complete
+from sim.output import MANIFEST, is_complete
 
 PROG = "labsim-sweep"
 SWEEP_TABLE = "sweep.parquet"
@@ -444,15 +443,13 @@ def ensemble_figure(ensembles: Any, path: Path, max_ensembles: int = 10) -> Path
 
     Returns None (and draws nothing) when no ensemble has two seeds.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from sim.plots import new_figure, save_figure
 
     multi = ensembles[ensembles["n"] >= 2]
     labels = list(dict.fromkeys(multi["ensemble"]))[:max_ensembles]
     if not labels:
         return None
-    fig = Figure(figsize=(11, 7), layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = new_figure(11, 7)
     axes = fig.subplots(2, 2).ravel()
     for ax, (column, ylabel, factor) in zip(axes, BAND_VARIABLES, strict=True):
         for i, label in enumerate(labels):
@@ -475,11 +472,8 @@ def ensemble_figure(ensembles: Any, path: Path, max_ensembles: int = 10) -> Path
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7, loc="best")
     fig.suptitle("Ensembles: mean over seeds with 95 % confidence band of the mean")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
+    return save_figure(fig, path)
 
 
 def summarize_sweep(sweep_dir: Path) -> list[Path]:
@@ -549,6 +543,23 @@ def labsim_command(overrides: Sequence[str], launcher: str = "basic", n_jobs: in
         *overrides,
         *launcher_overrides(launcher, n_jobs),
     ]
+
+
+def add_launcher_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--launcher`` and ``--jobs`` (the options of every experiment script)."""
+    parser.add_argument("--launcher", default="joblib", choices=LAUNCHERS)
+    parser.add_argument("--jobs", type=int, default=2, help="parallel runs")
+
+
+def run_sweep(overrides: Sequence[str], launcher: str = "basic", n_jobs: int = 2) -> int:
+    """Run ``labsim --multirun`` with ``overrides`` on ``launcher``; return its exit status.
+
+    The sweep's per-run lines and summary go to this process's output; status 1 means
+    some runs failed or did not report (the others are complete).
+    """
+    import subprocess
+
+    return subprocess.call(labsim_command(overrides, launcher, n_jobs))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ from sim.plots import (
     _month_dates,
     _net_migration_per_year,
     _reemployment_last_month,
-    _save_atomic,
+    save_figure,
     write_standard_figures,
 )
 
@@ -671,7 +671,7 @@ def test_missing_training_or_budget_columns_are_skipped(
 
 def _render(fig: Figure, path: Path) -> None:
     """Save ``fig`` as the module does and check that a real PNG was written."""
-    _save_atomic(fig, path)
+    save_figure(fig, path)
     data = path.read_bytes()
     assert data.startswith(PNG_MAGIC) and len(data) > 10_000
 
