@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## run the baseline scenario on the embedded Kazakhstan default
 	$(BIN)/labsim scenario=baseline
 
+# Two test workers share the two cores: one kernel thread each (tests/test_threads.py checks
+# that the thread count does not change results).
 test: $(STAMP)  ## run the test suite
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	NUMBA_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -121,7 +121,6 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-cold", action="store_true", help="skip the compile timing")
     args = parser.parse_args()
-    os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")
     rows = []
     compile_info = None
     with tempfile.TemporaryDirectory() as tmp_name:

@@ -9,7 +9,7 @@ of automation and technology adoption.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.state import (
     EMPLOYED,
@@ -31,6 +31,22 @@ class AccountingError(RuntimeError):
 GINI_BINS = 4000  # log-wage bins of the wage histogram (0.35% of wage wide)
 _GINI_LOG_MIN = np.log(1e3)  # KZT per month; wages below and above the range are clipped
 _GINI_LOG_MAX = np.log(1e9)
+
+
+@njit(cache=True, parallel=True)
+def log_wage_bins(wage: np.ndarray, wage_bin: np.ndarray) -> None:
+    """Set ``wage_bin[i]`` to the log-wage bin of ``wage[i]`` (-1 for no wage).
+
+    Apart from the sums and in parallel: each worker's bin is its own, and the whole
+    aggregation runs about 40% faster (one thread) than with the binning among the sums.
+    """
+    width = (_GINI_LOG_MAX - _GINI_LOG_MIN) / GINI_BINS
+    for i in prange(wage.shape[0]):
+        if wage[i] > 0.0:
+            b = int((np.log(wage[i]) - _GINI_LOG_MIN) / width)
+            wage_bin[i] = min(max(b, 0), GINI_BINS - 1)
+        else:
+            wage_bin[i] = -1
 
 
 @njit(cache=True)
@@ -84,16 +100,8 @@ def aggregate_workers(
     formal_pay = 0.0
     irregular = 0
     n = status.shape[0]
-    # Log-wage bins first (-1: no wage), in a loop of their own that the compiler keeps
-    # tight: the whole pass runs about 40% faster than with the binning among the sums.
-    width = (_GINI_LOG_MAX - _GINI_LOG_MIN) / GINI_BINS
     wage_bin = np.empty(n, dtype=np.int16)
-    for i in range(n):
-        if wage[i] > 0.0:
-            b = int((np.log(wage[i]) - _GINI_LOG_MIN) / width)
-            wage_bin[i] = min(max(b, 0), GINI_BINS - 1)
-        else:
-            wage_bin[i] = -1
+    log_wage_bins(wage, wage_bin)
     for i in range(n):
         s = status[i]
         w = weight[i]

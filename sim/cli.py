@@ -12,6 +12,7 @@ message naming the key; a failed run leaves no manifest and no tables.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import time
@@ -86,6 +87,19 @@ def _single_run(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> None:
     )
 
 
+def _one_kernel_thread() -> None:
+    """Run parallel kernels on one thread, unless ``NUMBA_NUM_THREADS`` says otherwise.
+
+    Parallel launchers run several jobs on one machine (or node); a thread pool per job
+    the size of the machine would have them compete for the same cores. Results do not
+    depend on the number of threads.
+    """
+    if "NUMBA_NUM_THREADS" not in os.environ:
+        import numba
+
+        numba.set_num_threads(1)
+
+
 def _sweep_job(cfg: DictConfig, out_dir: Path, overrides: list[str], sweep_dir: Path) -> None:
     """One run of a sweep: skipped when already complete, recorded (not raised) on failure."""
     t0 = time.perf_counter()
@@ -114,6 +128,8 @@ def _main(cfg: DictConfig) -> None:
     out_dir = Path(hydra_cfg.runtime.output_dir)
     overrides = list(hydra_cfg.overrides.task)
     if hydra_cfg.mode == RunMode.MULTIRUN:
+        if not hydra_cfg.launcher._target_.endswith(".BasicLauncher"):
+            _one_kernel_thread()
         _sweep_job(cfg, out_dir, overrides, Path(hydra_cfg.sweep.dir))
     else:
         _single_run(cfg, out_dir, overrides)

@@ -8,6 +8,7 @@ the key and what is allowed, before anything is built or written.
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 from dataclasses import dataclass, field
@@ -494,7 +495,12 @@ def to_config(cfg: DictConfig | LabsimConfig) -> LabsimConfig:
     if isinstance(cfg, LabsimConfig):
         typed = cfg
     else:
-        merged = OmegaConf.merge(OmegaConf.structured(LabsimConfig), cfg)
+        if OmegaConf.get_type(cfg) is LabsimConfig:
+            # Composed against the schema already: merging it again costs a tenth of a
+            # second and checks nothing new.
+            merged = copy.deepcopy(cfg) if cfg.sweep.samples else cfg
+        else:
+            merged = OmegaConf.merge(OmegaConf.structured(LabsimConfig), cfg)
         if merged.sweep.samples:
             apply_sample(merged, merged.sweep.samples, merged.sweep.row)
         typed = OmegaConf.to_object(merged)

@@ -31,7 +31,6 @@ import copy
 from functools import partial
 from typing import Any
 
-import mesa
 import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
@@ -58,6 +57,7 @@ from sim.mechanisms.new_jobs import NewJobs
 from sim.mechanisms.reskilling import Reskilling
 from sim.mechanisms.separations import Separations
 from sim.mechanisms.wages import Wages, apply_minimum_wage, calibrate_wage_level
+from sim.mesa_core import Agent, DataCollector, Model
 from sim.state import (
     EMPLOYED,
     IN_TRAINING,
@@ -156,7 +156,7 @@ _FLOWS = (
 PERSONS_BY_GROUP = ("displaced_cum", "reskilled_cum")
 
 
-class LabourMarketModel(mesa.Model):
+class LabourMarketModel(Model):
     """Regional labour market of Kazakhstan (or another embedded dataset).
 
     Parameters
@@ -210,7 +210,7 @@ class LabourMarketModel(mesa.Model):
             Inclusion(self),
             Wages(self),
         ]
-        self._views: list[mesa.Agent] = []
+        self._views: list[Agent] = []
         # Employed persons and wages by log-wage bin, refilled each month (wage Gini).
         self._wage_count = np.zeros(GINI_BINS)
         self._wage_pay = np.zeros(GINI_BINS)
@@ -268,7 +268,7 @@ class LabourMarketModel(mesa.Model):
             "jobs_automated_cum": 0.0,
             "reskilled_cum": 0.0,
         }
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = DataCollector(
             model_reporters={
                 "month": "month",
                 **{c: partial(_national_value, column=c) for c in NATIONAL_COLUMNS},
@@ -389,9 +389,14 @@ class LabourMarketModel(mesa.Model):
         )
         weight = float(w.weight[0]) if w.n else 0.0
         vac = p.vacancies.astype(np.float64) * weight
-        self.region_vacancies[t] = np.bincount(p.region, weights=vac, minlength=self.data.n_regions)
+        # Only the few posts with vacancies: adding their zeros would change no sum.
+        open_posts = np.flatnonzero(vac > 0)
+        open_vac = vac[open_posts]
+        self.region_vacancies[t] = np.bincount(
+            p.region[open_posts], weights=open_vac, minlength=self.data.n_regions
+        )
         self.occupation_vacancies[t] = np.bincount(
-            p.occupation, weights=vac, minlength=self.data.n_occupations
+            p.occupation[open_posts], weights=open_vac, minlength=self.data.n_occupations
         )
         totals = self.region_status[t].sum(axis=0)
         employed, unemployed = totals[EMPLOYED], totals[UNEMPLOYED]
@@ -509,7 +514,7 @@ class LabourMarketModel(mesa.Model):
         for agent in self._views:
             agent.remove()
         self._views.clear()
-        mesa.Agent._ids.pop(self, None)
+        Agent._ids.pop(self, None)
 
 
 def _national_value(model: LabourMarketModel, column: str) -> float:
@@ -517,7 +522,7 @@ def _national_value(model: LabourMarketModel, column: str) -> float:
     return model.national[column]
 
 
-class WorkerAgent(mesa.Agent):
+class WorkerAgent(Agent):
     """A view of one worker's row in the columnar state; it stores nothing itself."""
 
     def __init__(self, model: LabourMarketModel, index: int) -> None:
@@ -547,7 +552,7 @@ class WorkerAgent(mesa.Agent):
         return GROUPS[int(self.model.workers.group[self.index])]
 
 
-class FirmAgent(mesa.Agent):
+class FirmAgent(Agent):
     """A view of one firm's row and of its posts (jobs by occupation)."""
 
     def __init__(self, model: LabourMarketModel, index: int) -> None:

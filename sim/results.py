@@ -270,14 +270,13 @@ def risk_table(model: LabourMarketModel) -> pd.DataFrame:
     )  # [occupation, sector]
     replaceable = jobs * replace_share[None, :, :]
     r, o, j = np.nonzero(jobs > 0)
+    # Labels are taken from one string array each, not converted row by row.
     return pd.DataFrame(
         {
-            "region": pd.Categorical(
-                np.asarray(data.region_names)[r], categories=data.region_names
-            ),
-            "occupation": np.asarray(data.occupation_codes)[o],
-            "title": np.asarray(data.occupation_titles)[o],
-            "sector": np.asarray(data.sectors)[j],
+            "region": pd.Categorical.from_codes(r, categories=data.region_names),
+            "occupation": pd.array(data.occupation_codes, dtype="str").take(o),
+            "title": pd.array(data.occupation_titles, dtype="str").take(o),
+            "sector": pd.array(data.sectors, dtype="str").take(j),
             "jobs": jobs[r, o, j],
             "jobs_at_risk": jobs[r, o, j] * data.occupation_genai_exposed[o],
             "genai_replaceable": replaceable[r, o, j],

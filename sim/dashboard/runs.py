@@ -3,7 +3,8 @@
 :class:`DashboardModel` is the Mesa model SolaraViz steps: the labour-market model of
 a :class:`~sim.dashboard.levers.Settings`, which stops at its horizon (so SolaraViz's
 play button stops there) and serialises steps (the play loop and the run button may
-step from different threads). :func:`baseline_tables` runs the baseline once per
+step from different threads; models of different sessions take turns, as the kernels
+use every core anyway). :func:`baseline_tables` runs the baseline once per
 (scale, seed, horizon) in the process and keeps its tables for every session.
 """
 
@@ -33,6 +34,11 @@ EXPORT_TABLES = ("national", "regions", "groups")
 """Tables offered one by one as CSV and Parquet (all tables are in the zip)."""
 
 
+# Numba's workqueue threading layer (used where OpenMP and TBB are missing) aborts the
+# process when two threads launch parallel kernels at once: sessions' models take turns.
+_KERNEL_LOCK = threading.Lock()
+
+
 class DashboardModel(LabourMarketModel):
     """The labour-market model of dashboard ``settings``.
 
@@ -55,15 +61,16 @@ class DashboardModel(LabourMarketModel):
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
         self.key = run_key(self.settings)
-        super().__init__(compose(self.settings))
-        self.risk = risk_table(self)
+        with _KERNEL_LOCK:
+            super().__init__(compose(self.settings))
+            self.risk = risk_table(self)
         self.running = self.month < self.cfg.horizon_months
         self._step_lock = threading.Lock()
         self._tables: tuple[int, dict[str, pd.DataFrame]] | None = None
 
     def step(self) -> None:
         """Simulate one month; at the horizon, do nothing and stop running."""
-        with self._step_lock:
+        with self._step_lock, _KERNEL_LOCK:
             if self.month < self.cfg.horizon_months:
                 super().step()
             self.running = self.month < self.cfg.horizon_months

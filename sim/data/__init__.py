@@ -371,7 +371,17 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
     digits = _LEVEL_DIGITS[occupation_level]
     occ_level = _aggregate_occupations(occ, edges, digits, titles)
     (codes, names, major, skill, genai, comp, dig, tend, share, relw, indptr, tgt, wgt) = occ_level
-    level_mean = _level_means(occ, digits)
+    level_mean = _level_means(
+        occ,
+        digits,
+        [
+            "genai_exposed",
+            "task_nri",
+            "robot_task_share",
+            "software_task_share",
+            "genai_task_share",
+        ],
+    )
     code_index = {c: i for i, c in enumerate(codes)}
     new_tech_df = _read(data_dir, "new_tech_occupations.csv")
     new_tech_df["isco08"] = new_tech_df["isco08"].str.zfill(4)
@@ -414,12 +424,12 @@ def load_dataset(data_dir: str | Path | None = None, occupation_level: str = "un
         occupation_tendency=tend,
         occupation_share_within_major=share,
         occupation_rel_wage=relw,
-        occupation_genai_exposed=level_mean("genai_exposed"),
-        occupation_interactive_share=level_mean("task_nri"),
+        occupation_genai_exposed=level_mean["genai_exposed"],
+        occupation_interactive_share=level_mean["task_nri"],
         occupation_task_share={
-            "robots": level_mean("robot_task_share"),
-            "software": level_mean("software_task_share"),
-            "genai": level_mean("genai_task_share"),
+            "robots": level_mean["robot_task_share"],
+            "software": level_mean["software_task_share"],
+            "genai": level_mean["genai_task_share"],
         },
         new_tech_occupations=new_tech,
         employment_cells=cells,
@@ -539,17 +549,13 @@ def _group_titles(data_dir: Path) -> dict[str, str]:
     return dict(zip(df["isco08"], df["title"], strict=True))
 
 
-def _level_means(occ: pd.DataFrame, digits: int):
-    """A function giving a column's employment-weighted mean per ISCO code of ``digits``."""
+def _level_means(occ: pd.DataFrame, digits: int, columns: list[str]) -> dict[str, np.ndarray]:
+    """Employment-weighted means of ``columns`` per ISCO code of ``digits`` digits."""
     occ = occ.sort_values("isco08")
-    code = occ["isco08"].str[:digits]
     w = occ["share_within_major"]
-
-    def mean(col: str) -> np.ndarray:
-        num = (occ[col] * w).groupby(code, sort=True).sum()
-        return (num / w.groupby(code, sort=True).sum()).to_numpy(float)
-
-    return mean
+    # One grouping for all the columns and the weights (each column summed as alone).
+    sums = occ[columns].mul(w, axis=0).assign(_w=w).groupby(occ["isco08"].str[:digits]).sum()
+    return {col: (sums[col] / sums["_w"]).to_numpy(float) for col in columns}
 
 
 def _aggregate_occupations(

@@ -168,21 +168,39 @@ def adoption_kernel(
     whose post adopted.
     """
     n_ev = 0
-    n_tech = task_share.shape[0]
+    n_tech, n_occ = task_share.shape
+    # Technologies as bits: those allowed with tasks worth automating, by occupation, and
+    # those known, by firm. Most posts then fail on one test of their bits, and the
+    # rest take their tests as flags, not branches (which way they go is hard to predict).
+    open_bits = np.zeros(n_occ, dtype=np.int64)
+    for o in range(n_occ):
+        for k in range(n_tech):
+            if allowed[k, occ_major[o]] and not task_share[k, o] < min_task_share:
+                open_bits[o] |= 1 << k
+    aware_bits = np.zeros(f_aware.shape[0], dtype=np.int64)
+    for f in range(f_aware.shape[0]):
+        for k in range(n_tech):
+            if f_aware[f, k]:
+                aware_bits[f] |= 1 << k
     for p in range(p_firm.shape[0]):
         o = p_occupation[p]
         f = p_firm[p]
+        candidates = open_bits[o] & aware_bits[f]
+        if candidates == 0:
+            continue
         wage_bill = p_wage_offer[p] * (1.0 + payroll_tax)
+        due = 0
         for k in range(n_tech):
-            if p_adopted[p, k] >= 0 or not allowed[k, occ_major[o]] or not f_aware[f, k]:
-                continue
-            s = task_share[k, o]
-            if s < min_task_share:
-                continue
-            if f_cost_multiplier[f] * hurdle[k] >= wage_bill:
+            pays = not f_cost_multiplier[f] * hurdle[k] >= wage_bill
+            due |= (((candidates >> k) & 1) & (p_adopted[p, k] < 0) & pays) << k
+        if due == 0:
+            continue
+        for k in range(n_tech):
+            if not (due >> k) & 1:
                 continue
             if f_constrained[f] and uniform(key, tick, p, k) >= p_credit:
                 continue
+            s = task_share[k, o]
             p_adopted[p, k] = tick
             f_adopted[f, k] = True
             d = implementation * s * subst[k, o, p_sector[p]]
@@ -264,6 +282,37 @@ def alternative_posts(p_firm: np.ndarray, p_jobs_base: np.ndarray, n_firms: int)
         f = p_firm[p]
         out[p] = best[f] if best[f] != p else second[f]
     return out
+
+
+@njit(cache=True)
+def posts_of_cutting_firms(
+    p_firm: np.ndarray,
+    p_filled: np.ndarray,
+    p_jobs_desired: np.ndarray,
+    p_attrition_until: np.ndarray,
+    tick: int,
+    n_firms: int,
+) -> np.ndarray:
+    """Posts, ascending, of the firms with a post whose cut is due at ``tick``.
+
+    A cut is due when the post's attrition wait ends at ``tick`` and it still has more
+    filled jobs than it desires.
+    """
+    cutting = np.zeros(n_firms, dtype=np.bool_)
+    n = 0
+    for p in range(p_firm.shape[0]):
+        if p_attrition_until[p] == tick and p_filled[p] > p_jobs_desired[p]:
+            cutting[p_firm[p]] = True
+            n += 1
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    out = np.empty(p_firm.shape[0], dtype=np.int64)
+    n = 0
+    for p in range(p_firm.shape[0]):
+        if cutting[p_firm[p]]:
+            out[n] = p
+            n += 1
+    return out[:n]
 
 
 @njit(cache=True)
@@ -405,6 +454,7 @@ class Automation:
             self.ev_tech = np.zeros(capacity, np.int64)
             self.ev_jobs = np.zeros(capacity)
             self.ev_savings = np.zeros(capacity)
+        costs = technology_costs(cfg, model.month)
         self.n_events = adoption_kernel(
             posts.firm,
             posts.occupation,
@@ -423,7 +473,7 @@ class Automation:
             self.subst,
             self._allowed(cfg, model.month),
             hurdle_costs(cfg, model.month),
-            technology_costs(cfg, model.month),
+            costs,
             a.payroll_tax,
             a.min_task_share,
             a.implementation_share,
@@ -459,11 +509,9 @@ class Automation:
         # month's spending (and the tax on it) follows the cost path of each technology.
         multiplier = firms.cost_multiplier[posts.firm[self.ev_post[:n_ev]]]
         self.in_use += np.bincount(self.ev_tech[:n_ev], jobs * multiplier, N_TECH) * weight
-        pre_tax = technology_costs(cfg, model.month) / (
-            1.0 + np.array([getattr(a, k).tax for k in TECHNOLOGIES])
-        )
-        spending = self.in_use * pre_tax
-        taxes = np.array([getattr(a, k).tax for k in TECHNOLOGIES]) * spending
+        tax = np.array([getattr(a, k).tax for k in TECHNOLOGIES])
+        spending = self.in_use * (costs / (1.0 + tax))
+        taxes = tax * spending
         model.flows["automation_spending_kzt"] = float(spending.sum())
         model.flows["automation_tax_revenue_kzt"] = float(taxes[taxes > 0].sum())
         model.flows["automation_subsidy_kzt"] = float(-taxes[taxes < 0].sum())
@@ -490,11 +538,16 @@ class Displacement:
         factor = self.automation.post_wage_factor
         if factor.shape[0] < p.n:
             factor = np.concatenate([factor, np.ones(p.n - factor.shape[0], np.float32)])
-        # The firm's other posts are only needed when some post's attrition wait ends now.
-        if (p.attrition_until == model.tick).any():
-            alternative = alternative_posts(p.firm, p.jobs_base, model.firms.n)
-        else:
-            alternative = np.full(p.n, -1, dtype=np.int64)
+        # Only posts that cut jobs now redeploy, to their firm's largest other post: the
+        # search is over the posts of their firms alone.
+        alternative = np.full(p.n, -1, dtype=np.int64)
+        posts = posts_of_cutting_firms(
+            p.firm, p.filled, p.jobs_desired, p.attrition_until, model.tick, model.firms.n
+        )
+        if posts.shape[0]:
+            alt = alternative_posts(p.firm[posts], p.jobs_base[posts], model.firms.n)
+            found = alt >= 0
+            alternative[posts[found]] = posts[alt[found]]
         by_region = np.zeros(model.data.n_regions, dtype=np.int64)
         by_group = np.zeros(len(GROUPS), dtype=np.int64)
         displaced, redeployed = displacement_kernel(

@@ -129,8 +129,8 @@ class Demand:
         growth = (1.0 + p.trend_growth_annual) ** (model.month / 12.0)
         local = np.exp(self.log_local)
         if model.month > 1 and p.population_elasticity > 0:
-            lf = model.region_status[:, :, : IN_TRAINING + 1].sum(axis=2)
-            ratio = lf[model.month - 1] / np.maximum(lf[0], 1e-9)
+            lf = model.region_status[:, :, : IN_TRAINING + 1]
+            ratio = lf[model.month - 1].sum(axis=1) / np.maximum(lf[0].sum(axis=1), 1e-9)
             local = local * (ratio**p.population_elasticity)[:, None]
         posts = model.posts
         desired_jobs_kernel(

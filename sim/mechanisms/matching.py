@@ -56,7 +56,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.config import MigrationConfig
 from sim.data import GROUPS
@@ -256,40 +256,205 @@ def matching_kernel(
         remaining[p] = p_jobs_desired[p] - p_filled[p]
 
     n = w_status.shape[0]
-    # Pass 1: decide who searches and count applications (for one allocation).
-    n_apps = 0
+    # Who searches, decided in parallel, then listed in worker order.
+    flag = np.empty(n, dtype=np.int8)
+    search_flags(w_status, key, month, p_ojs, flag)
     n_searchers = 0
     searcher = np.empty(n, dtype=np.int32)
     for i in range(n):
-        if w_status[i] == UNEMPLOYED:
+        if flag[i] != 0:
             searcher[n_searchers] = i
             n_searchers += 1
-            n_apps += apps_unemployed
-            if w_legal[i] == REGULAR and w_digital[i] >= platform_literacy:
-                n_apps += apps_platform
-            searchers_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
-        elif w_status[i] == EMPLOYED and uniform(key, month, i, 0) < p_ojs:
-            searcher[n_searchers] = i
-            n_searchers += 1
-            n_apps += apps_employed
-    app_searcher = np.empty(n_apps, dtype=np.int32)
-    app_post = np.empty(n_apps, dtype=np.int32)
-    app_key = np.empty(n_apps, dtype=np.float64)
-    choice_total = directed_choice_totals(cell_ptr, nb_ptr, nb_occ, nb_w, p_own, n_regions)
-    m = 0
-    # Pass 2: applications that reach a vacancy and pass screening. The draws are tied
-    # to (worker, application, purpose), so the checks can come in any order: the
-    # cheapest rejections come first.
+            if flag[i] == 1:
+                searchers_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
+    searcher = searcher[:n_searchers]
+    # Applications of searcher s occupy [app_start[s], app_start[s + 1]).
+    app_start = np.empty(n_searchers + 1, dtype=np.int64)
+    app_start[0] = 0
     for s in range(n_searchers):
         i = searcher[s]
-        unemployed = w_status[i] == UNEMPLOYED
-        if not unemployed:
+        if w_status[i] != UNEMPLOYED:
             n_i = apps_employed
         elif w_legal[i] == REGULAR and w_digital[i] >= platform_literacy:
             n_i = apps_unemployed + apps_platform
         else:
             n_i = apps_unemployed
+        app_start[s + 1] = app_start[s] + n_i
+    choice_total = directed_choice_totals(cell_ptr, nb_ptr, nb_occ, nb_w, p_own, n_regions)
+    screened_post = np.empty(app_start[n_searchers], dtype=np.int32)
+    screened_key = np.empty(app_start[n_searchers], dtype=np.float64)
+    screen_applications(
+        searcher,
+        app_start,
+        w_status,
+        w_post,
+        w_region,
+        w_occupation,
+        w_skill,
+        w_digital,
+        w_language,
+        w_legal,
+        w_wage,
+        w_productivity,
+        w_reservation,
+        occ_skill,
+        occ_digital_need,
+        occ_language_need,
+        region_cdf,
+        nb_ptr,
+        nb_occ,
+        nb_w,
+        cell_ptr,
+        slots,
+        slot_occupation,
+        slot_informal,
+        slot_offer,
+        choice_total,
+        n_regions,
+        key,
+        month,
+        p_own,
+        p_any,
+        p_other_region,
+        p_read,
+        skill_gap,
+        ojs_min_gain,
+        minimum_wage,
+        screen_digital,
+        screen_language,
+        screened_post,
+        screened_key,
+    )
+    # Valid applications in (searcher, application) order: the order the priority keys
+    # are tied to, whatever the number of threads.
+    app_searcher = np.empty(screened_post.shape[0], dtype=np.int32)
+    app_post = np.empty(screened_post.shape[0], dtype=np.int32)
+    app_key = np.empty(screened_post.shape[0], dtype=np.float64)
+    m = 0
+    for s in range(n_searchers):
+        for k in range(app_start[s], app_start[s + 1]):
+            if screened_post[k] >= 0:
+                app_searcher[m] = s
+                app_post[m] = screened_post[k]
+                app_key[m] = screened_key[k]
+                m += 1
+    order = order_of_uniforms(app_key[:m])
+    hired = np.zeros(n_searchers, dtype=np.bool_)
+    from_unemployment = 0
+    job_to_job = 0
+    occupation_changes = 0
+    region_changes = 0
+    for k in range(m):
+        j = order[k]
+        s = app_searcher[j]
+        p = app_post[j]
+        if hired[s] or remaining[p] <= 0:
+            continue
+        hired[s] = True
+        i = searcher[s]
+        remaining[p] -= 1
+        p_filled[p] += 1
+        if w_status[i] == EMPLOYED:
+            p_filled[w_post[i]] -= 1
+            job_to_job += 1
+        else:
+            from_unemployment += 1
+            hires_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
+        if p_occupation[p] != w_occupation[i]:
+            occupation_changes += 1
+        if p_region[p] != w_region[i]:
+            region_changes += 1
+            moves_od[w_region[i], p_region[p]] += 1
+            if w_group[i] == NATIVE:
+                w_group[i] = INTERNAL_MIGRANT
+        w_status[i] = EMPLOYED
+        w_post[i] = p
+        w_region[i] = p_region[p]
+        w_occupation[i] = p_occupation[p]
+        w_sector[i] = p_sector[p]
+        w_wage[i] = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
+        w_months[i] = 0
+        w_reservation[i] = 0.0
+        w_insured[i] = not p_informal[p]
+    return from_unemployment, job_to_job, occupation_changes, region_changes
+
+
+@njit(cache=True, parallel=True)
+def search_flags(
+    w_status: np.ndarray, key: np.uint64, month: int, p_ojs: float, flag: np.ndarray
+) -> None:
+    """Set ``flag[i]``: 1 an unemployed searcher, 2 an on-the-job searcher, 0 neither.
+
+    Each worker's decision is its own draw, so threads give the serial result.
+    """
+    for i in prange(w_status.shape[0]):
+        if w_status[i] == UNEMPLOYED:
+            flag[i] = 1
+        elif w_status[i] == EMPLOYED and uniform(key, month, i, 0) < p_ojs:
+            flag[i] = 2
+        else:
+            flag[i] = 0
+
+
+@njit(cache=True, parallel=True)
+def screen_applications(
+    searcher: np.ndarray,
+    app_start: np.ndarray,
+    w_status: np.ndarray,
+    w_post: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    w_skill: np.ndarray,
+    w_digital: np.ndarray,
+    w_language: np.ndarray,
+    w_legal: np.ndarray,
+    w_wage: np.ndarray,
+    w_productivity: np.ndarray,
+    w_reservation: np.ndarray,
+    occ_skill: np.ndarray,
+    occ_digital_need: np.ndarray,
+    occ_language_need: np.ndarray,
+    region_cdf: np.ndarray,
+    nb_ptr: np.ndarray,
+    nb_occ: np.ndarray,
+    nb_w: np.ndarray,
+    cell_ptr: np.ndarray,
+    slots: np.ndarray,
+    slot_occupation: np.ndarray,
+    slot_informal: np.ndarray,
+    slot_offer: np.ndarray,
+    choice_total: np.ndarray,
+    n_regions: int,
+    key: np.uint64,
+    month: int,
+    p_own: float,
+    p_any: float,
+    p_other_region: float,
+    p_read: float,
+    skill_gap: int,
+    ojs_min_gain: float,
+    minimum_wage: float,
+    screen_digital: float,
+    screen_language: float,
+    screened_post: np.ndarray,
+    screened_key: np.ndarray,
+) -> None:
+    """Send and screen every searcher's applications, in parallel over searchers.
+
+    Application ``a`` of searcher ``s`` is written at ``app_start[s] + a``: the post it
+    reaches and passes screening at, with its priority key, or post -1 if it is lost or
+    rejected. The draws are tied to (worker, application, purpose), so the checks can
+    come in any order (the cheapest rejections first) and threads give the serial
+    result.
+    """
+    n_occ = occ_skill.shape[0]
+    for s in prange(searcher.shape[0]):
+        i = searcher[s]
+        unemployed = w_status[i] == UNEMPLOYED
+        n_i = app_start[s + 1] - app_start[s]
         for a in range(n_i):
+            out = app_start[s] + a
+            screened_post[out] = -1
             base = 1 + a * _DRAWS_PER_APPLICATION
             u_slot = uniform(key, month, i, base + 4)
             if u_slot >= p_read:
@@ -345,49 +510,8 @@ def matching_kernel(
                     continue
             elif p == w_post[i] or offer < w_wage[i] * (1.0 + ojs_min_gain):
                 continue
-            app_searcher[m] = s
-            app_post[m] = p
-            app_key[m] = uniform(key, month, i, 1 + n_i * _DRAWS_PER_APPLICATION + a)
-            m += 1
-    order = order_of_uniforms(app_key[:m])
-    hired = np.zeros(n_searchers, dtype=np.bool_)
-    from_unemployment = 0
-    job_to_job = 0
-    occupation_changes = 0
-    region_changes = 0
-    for k in range(m):
-        j = order[k]
-        s = app_searcher[j]
-        p = app_post[j]
-        if hired[s] or remaining[p] <= 0:
-            continue
-        hired[s] = True
-        i = searcher[s]
-        remaining[p] -= 1
-        p_filled[p] += 1
-        if w_status[i] == EMPLOYED:
-            p_filled[w_post[i]] -= 1
-            job_to_job += 1
-        else:
-            from_unemployment += 1
-            hires_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
-        if p_occupation[p] != w_occupation[i]:
-            occupation_changes += 1
-        if p_region[p] != w_region[i]:
-            region_changes += 1
-            moves_od[w_region[i], p_region[p]] += 1
-            if w_group[i] == NATIVE:
-                w_group[i] = INTERNAL_MIGRANT
-        w_status[i] = EMPLOYED
-        w_post[i] = p
-        w_region[i] = p_region[p]
-        w_occupation[i] = p_occupation[p]
-        w_sector[i] = p_sector[p]
-        w_wage[i] = max(p_wage_offer[p] * w_productivity[i], minimum_wage)
-        w_months[i] = 0
-        w_reservation[i] = 0.0
-        w_insured[i] = not p_informal[p]
-    return from_unemployment, job_to_job, occupation_changes, region_changes
+            screened_post[out] = p
+            screened_key[out] = uniform(key, month, i, 1 + n_i * _DRAWS_PER_APPLICATION + a)
 
 
 @njit(cache=True)

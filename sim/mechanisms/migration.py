@@ -97,15 +97,20 @@ FOREIGN = GROUPS.index("foreign_migrant")
 KANDAS = GROUPS.index("kandas")
 _N_MAJOR = 9
 _SLOT_TRIES = 8  # vacancies an arriving migrant's network looks at
+_GRAVITY_ITERATIONS = 3000  # fixed-point steps of the amenity calibration
 
 
 def employed_share(f: np.ndarray | float, horizon: int) -> np.ndarray:
     """Expected share of ``horizon`` months employed for a job-seeker finding work at rate
     ``f`` a month (and keeping it): ``1 - (1 - f)(1 - (1 - f)^H) / (f H)``."""
     f = np.clip(np.asarray(f, dtype=np.float64), 0.0, 1.0)
-    stay = 1.0 - f
-    safe = np.where(f > 0.0, f, 1.0)
-    return np.where(f > 0.0, 1.0 - stay * (1.0 - stay**horizon) / (safe * horizon), 0.0)
+    out = np.zeros_like(f)
+    # Only where work is found: most cells of a fine table have no vacancy.
+    found = f > 0.0
+    rate = f[found]
+    stay = 1.0 - rate
+    out[found] = 1.0 - stay * (1.0 - stay**horizon) / (rate * horizon)
+    return out
 
 
 @njit(cache=True)
@@ -295,17 +300,154 @@ def arrival_kernel(
     return with_job
 
 
-def _acceptance(margin: np.ndarray, sigma: float, out: np.ndarray | None = None) -> np.ndarray:
-    """Share of considering workers whose gain minus cost plus taste shock is positive.
+@njit(cache=True)
+def _block_sum(x: np.ndarray, lo: int, n: int) -> float:
+    """Sum of ``x[lo:lo + n]``, ``n <= 128``, as numpy adds a block: eight accumulators
+    (fewer than eight terms: one), combined in pairs, then the terms left over."""
+    if n < 8:
+        total = 0.0
+        for i in range(lo, lo + n):
+            total += x[i]
+        return total
+    r0, r1, r2, r3 = x[lo], x[lo + 1], x[lo + 2], x[lo + 3]
+    r4, r5, r6, r7 = x[lo + 4], x[lo + 5], x[lo + 6], x[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        r0 += x[lo + i]
+        r1 += x[lo + i + 1]
+        r2 += x[lo + i + 2]
+        r3 += x[lo + i + 3]
+        r4 += x[lo + i + 4]
+        r5 += x[lo + i + 5]
+        r6 += x[lo + i + 6]
+        r7 += x[lo + i + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        total += x[lo + i]
+        i += 1
+    return total
 
-    ``1 / (1 + exp(-clip(margin / sigma, -50, 50)))``, written into ``out`` if given.
+
+@njit(cache=True)
+def _pairwise_sum(x: np.ndarray) -> float:
+    """``numpy.sum`` of the 1-D array ``x``, added in the same order.
+
+    Numpy halves the terms (at a multiple of 8) until blocks hold at most 128, sums the
+    blocks (:func:`_block_sum`) and adds each pair of halves, starting from 0. The same
+    tree is walked here with explicit stacks (recursive kernels cannot be cached).
     """
-    out = np.divide(margin, sigma, out=out)
-    np.clip(out, -50.0, 50.0, out=out)
-    np.negative(out, out=out)
-    np.exp(out, out=out)
-    np.add(1.0, out, out=out)
-    return np.divide(1.0, out, out=out)
+    seg_lo = np.empty(64, dtype=np.int64)
+    seg_n = np.empty(64, dtype=np.int64)
+    halved = np.zeros(64, dtype=np.bool_)
+    sums = np.empty(64)
+    seg_lo[0], seg_n[0] = 0, x.shape[0]
+    top, n_sums = 1, 0
+    while top > 0:
+        top -= 1
+        lo, n = seg_lo[top], seg_n[top]
+        if n <= 128:
+            sums[n_sums] = _block_sum(x, lo, n)
+            n_sums += 1
+        elif halved[top]:
+            # Both halves are summed: add them.
+            halved[top] = False
+            n_sums -= 1
+            sums[n_sums - 1] += sums[n_sums]
+        else:
+            half = n // 2 - (n // 2) % 8
+            halved[top] = True
+            # Come back to this segment after its halves, the first half first.
+            seg_lo[top + 1], seg_n[top + 1] = lo + half, n - half
+            seg_lo[top + 2], seg_n[top + 2] = lo, half
+            top += 3
+    return 0.0 + sums[0]
+
+
+@njit(cache=True)
+def _gravity_fixed_point(
+    margin: np.ndarray,
+    considering: np.ndarray,
+    sigma: float,
+    want: np.ndarray,
+    lf: np.ndarray,
+    lf_total: float,
+    n_iterations: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Amenities that make the expected net moves of each region what is wanted.
+
+    A step: the expected movers of cell ``c`` (cells grouped by origin region) to
+    destination ``d`` are ``considering[c, d]`` times the share accepting,
+    ``1 / (1 + exp(-clip((margin[c, d] + amenity[d]) / sigma, -50, 50)))``; summed into
+    flows ``[origin, destination]``, they give each region's net and gross moves, and
+    ``amenity += sigma (want - net) / max(gross, 1e-9)``, then the amenities are
+    centred on a mean of 0 weighted by ``lf`` and clipped to ``+-10 sigma``.
+
+    Returns the amenities after ``n_iterations`` steps, and the net moves and the flows
+    of the last step. Sums are added in numpy's order (over an axis one term after the
+    other, over a row pairwise, from 0), so the result is that of the steps written
+    with numpy arrays. The amenities alone carry one step to the next: once they repeat
+    an earlier step's, the steps cycle, and whole cycles are skipped.
+    """
+    n_cells, n_reg = margin.shape
+    per_region = n_cells // n_reg
+    amenity = np.zeros(n_reg)
+    flow = np.zeros((n_reg, n_reg))
+    net = np.zeros(n_reg)
+    inflow = np.empty(n_reg)
+    weighted = np.empty(n_reg)
+    # Amenities after each step (bits) and a hash of them, to find a repeat.
+    seen = np.zeros((n_iterations + 1, n_reg), dtype=np.int64)
+    seen_hash = np.zeros(n_iterations + 1, dtype=np.int64)
+    bits = amenity.view(np.int64)
+    step = 0
+    skipped = False
+    while step < n_iterations:
+        flow[:] = 0.0
+        for c in range(n_cells):
+            origin = c // per_region
+            for d in range(n_reg):
+                x = (margin[c, d] + amenity[d]) / sigma
+                if x < -50.0:
+                    x = -50.0
+                elif x > 50.0:
+                    x = 50.0
+                flow[origin, d] += 1.0 / (1.0 + np.exp(-x)) * considering[c, d]
+        inflow[:] = 0.0
+        for origin in range(n_reg):
+            for d in range(n_reg):
+                inflow[d] += flow[origin, d]
+        for r in range(n_reg):
+            outflow = _pairwise_sum(flow[r])
+            net[r] = inflow[r] - outflow
+            gross = inflow[r] + outflow
+            amenity[r] += sigma * (want[r] - net[r]) / (1e-9 if gross < 1e-9 else gross)
+        for r in range(n_reg):
+            weighted[r] = amenity[r] * lf[r]
+        centre = _pairwise_sum(weighted) / lf_total
+        for r in range(n_reg):
+            a = amenity[r] - centre
+            # Beyond +-10 taste scales a destination is already all or nothing.
+            if a < -10 * sigma:
+                a = -10 * sigma
+            elif a > 10 * sigma:
+                a = 10 * sigma
+            amenity[r] = a
+        step += 1
+        if skipped:
+            continue
+        h = np.int64(0)
+        for r in range(n_reg):
+            h = h * np.int64(1000003) ^ bits[r]
+        for earlier in range(step - 1, -1, -1):
+            if seen_hash[earlier] == h and np.array_equal(seen[earlier], bits):
+                period = step - earlier
+                step += (n_iterations - step) // period * period
+                skipped = True
+                break
+        seen[step] = bits
+        seen_hash[step] = h
+    return amenity, net, flow
 
 
 def _stochastic_round(x: float, u: float) -> int:
@@ -358,28 +500,33 @@ class Migration:
         """Calibrate the gravity model, the foreign inflow and emigration at month 0."""
         w, d, cfg = model.workers, model.data, model.cfg.migration
         wage, share = self._tables(model)
-        in_lf = (w.status == EMPLOYED) | (w.status == UNEMPLOYED)
         weight = model.person_weight
-        # Foreign inflow: the month-0 return flow, so the stock is stationary.
-        foreign = in_lf & (w.group == FOREIGN)
-        unemp = w.status == UNEMPLOYED
-        returns = (
-            foreign.sum() + (cfg.foreign_return_unemployed_factor - 1) * (foreign & unemp).sum()
+        lf_region, n_foreign, n_foreign_unemployed, cell_count, cell_z = _start_counts(
+            w.status,
+            w.group,
+            w.region,
+            w.occupation,
+            w.age,
+            w.productivity,
+            self.occ_major,
+            d.n_regions,
         )
+        # Foreign inflow: the month-0 return flow, so the stock is stationary.
+        returns = n_foreign + (cfg.foreign_return_unemployed_factor - 1) * n_foreign_unemployed
         self.base_inflow = returns / cfg.foreign_stay_months
         employed = w.status == EMPLOYED
         self.mean_wage_0 = float(w.wage[employed].mean()) if employed.any() else 1.0
+        del employed
         # Emigration: regional expected income relative to national, normalised.
-        region = w.region.astype(np.int64)
-        lf_region = np.bincount(region[in_lf], minlength=d.n_regions).astype(float)
-        y_region = self._region_income(wage, share, lf_region)
-        ltu = in_lf & unemp & (w.months_in_status >= LONG_TERM_MONTHS) & (w.group != FOREIGN)
-        resident = in_lf & (w.group != FOREIGN)
-        rel = y_region[region[resident]] ** -cfg.emigration_income_elasticity
-        factor = np.where(ltu[resident], cfg.emigration_unemployed_factor, 1.0)
-        self.emigration_norm = 1.0 / max(float(np.mean(rel * factor)), 1e-12)
+        y_region = self._region_income(wage, share, lf_region.astype(float))
+        rel = y_region**-cfg.emigration_income_elasticity
+        terms = _emigration_terms(
+            w.status, w.group, w.region, w.months_in_status, rel, cfg.emigration_unemployed_factor
+        )
+        self.emigration_norm = 1.0 / max(float(np.mean(terms)), 1e-12)
+        del terms
         if cfg.calibrate and self.burn_in_months > 0:
-            self._calibrate_gravity(model, wage, share, weight)
+            self._calibrate_gravity(model, wage, share, weight, cell_count, cell_z)
 
     def _region_income(
         self, wage: np.ndarray, share: np.ndarray, lf_region: np.ndarray
@@ -391,19 +538,19 @@ class Migration:
         return np.maximum(y / max(national, 1e-9), 0.05)
 
     def _calibrate_gravity(
-        self, model: LabourMarketModel, wage: np.ndarray, share: np.ndarray, weight: float
+        self,
+        model: LabourMarketModel,
+        wage: np.ndarray,
+        share: np.ndarray,
+        weight: float,
+        count: np.ndarray,
+        z_sum: np.ndarray,
     ) -> None:
-        w, d, cfg = model.workers, model.data, model.cfg.migration
+        """Fit the amenities; ``count`` and ``z_sum`` are the unemployed and their summed
+        productivity by cell (region, major group, aged 35 or more)."""
+        d, cfg = model.data, model.cfg.migration
         n_reg = d.n_regions
-        idx = np.flatnonzero(w.status == UNEMPLOYED)
-        old = (w.age[idx] >= 35).astype(np.int64)
-        major = self.occ_major[w.occupation[idx]].astype(np.int64) - 1
-        region = w.region[idx].astype(np.int64)
-        cell = (region * _N_MAJOR + major) * 2 + old
-        n_cells = n_reg * _N_MAJOR * 2
-        count = np.bincount(cell, minlength=n_cells).astype(float)
-        z_mean = np.bincount(cell, w.productivity[idx].astype(np.float64), n_cells)
-        z_mean /= np.maximum(count, 1)
+        z_mean = z_sum / np.maximum(count, 1)
         c_r = np.repeat(np.arange(n_reg), _N_MAJOR * 2)
         c_m = np.tile(np.repeat(np.arange(_N_MAJOR), 2), n_reg)
         c_o = np.tile([0, 1], n_reg * _N_MAJOR)
@@ -424,23 +571,9 @@ class Migration:
         want = target - (job_led.sum(0) - job_led.sum(1))
         lf = d.region_labour_force
         lf_total = lf.sum()
-        amenity = np.zeros(n_reg)
-        margin = gain - cost
-        moving = np.empty_like(margin)
-        for _ in range(3000):
-            np.add(margin, amenity, out=moving)
-            _acceptance(moving, sigma, out=moving)
-            moving *= considering
-            # Cells are grouped by origin region (``c_r``): adding each region's cells
-            # in order over the middle axis.
-            flow = moving.reshape(n_reg, _N_MAJOR * 2, n_reg).sum(axis=1)
-            inflow, outflow = flow.sum(0), flow.sum(1)
-            net = inflow - outflow
-            gross = inflow + outflow
-            amenity += sigma * (want - net) / np.maximum(gross, 1e-9)
-            amenity -= (amenity * lf).sum() / lf_total
-            # Beyond +-10 taste scales a destination is already all or nothing.
-            amenity = np.clip(amenity, -10 * sigma, 10 * sigma)
+        amenity, net, flow = _gravity_fixed_point(
+            gain - cost, considering, sigma, want, lf, lf_total, _GRAVITY_ITERATIONS
+        )
         self.amenity = amenity
         self.calibration = {
             "target_net": target,
@@ -459,7 +592,7 @@ class Migration:
         cfg = model.cfg.migration
         w, p, d = model.workers, model.posts, model.data
         n_reg, n_grp = d.n_regions, len(GROUPS)
-        moves_od = self.matching.moves_od.astype(np.int64).copy()
+        moves_od = self.matching.moves_od.astype(np.int64)
         departures = np.zeros(n_grp, dtype=np.int64)
         arrivals = np.zeros(n_grp, dtype=np.int64)
         moves = subsidised = returns = emigrants = 0
@@ -668,16 +801,10 @@ def labour_force_by_region(status: np.ndarray, region: np.ndarray, n_regions: in
 @njit(cache=True)
 def abroad_pools(status: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Indices, ascending, of the foreign migrants and of the kandas who are abroad."""
-    n_foreign = 0
-    n_kandas = 0
-    for i in range(status.shape[0]):
-        if status[i] == ABROAD:
-            if group[i] == FOREIGN:
-                n_foreign += 1
-            elif group[i] == KANDAS:
-                n_kandas += 1
-    foreign = np.empty(n_foreign, dtype=np.int64)
-    kandas = np.empty(n_kandas, dtype=np.int64)
+    # One pass into arrays as long as the workers, then copied out: counting first would
+    # take a second pass over all workers.
+    foreign = np.empty(status.shape[0], dtype=np.int64)
+    kandas = np.empty(status.shape[0], dtype=np.int64)
     n_foreign = 0
     n_kandas = 0
     for i in range(status.shape[0]):
@@ -688,4 +815,64 @@ def abroad_pools(status: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.
             elif group[i] == KANDAS:
                 kandas[n_kandas] = i
                 n_kandas += 1
-    return foreign, kandas
+    return foreign[:n_foreign].copy(), kandas[:n_kandas].copy()
+
+
+@njit(cache=True)
+def _start_counts(
+    status: np.ndarray,
+    group: np.ndarray,
+    region: np.ndarray,
+    occupation: np.ndarray,
+    age: np.ndarray,
+    productivity: np.ndarray,
+    occ_major: np.ndarray,
+    n_regions: int,
+) -> tuple[np.ndarray, int, int, np.ndarray, np.ndarray]:
+    """Month-0 tallies: the labour force by region, foreign migrants in it and those of
+    them unemployed, and the unemployed and their summed productivity (in worker order)
+    by cell ``(region * 9 + major - 1) * 2 + [age >= 35]``."""
+    lf_region = np.zeros(n_regions, dtype=np.int64)
+    n_foreign = 0
+    n_foreign_unemployed = 0
+    count = np.zeros(n_regions * _N_MAJOR * 2)
+    z_sum = np.zeros(n_regions * _N_MAJOR * 2)
+    for i in range(status.shape[0]):
+        if status[i] != EMPLOYED and status[i] != UNEMPLOYED:
+            continue
+        lf_region[region[i]] += 1
+        if group[i] == FOREIGN:
+            n_foreign += 1
+            if status[i] == UNEMPLOYED:
+                n_foreign_unemployed += 1
+        if status[i] == UNEMPLOYED:
+            old = 1 if age[i] >= 35 else 0
+            c = (region[i] * _N_MAJOR + occ_major[occupation[i]] - 1) * 2 + old
+            count[c] += 1.0
+            z_sum[c] += np.float64(productivity[i])
+    return lf_region, n_foreign, n_foreign_unemployed, count, z_sum
+
+
+@njit(cache=True)
+def _emigration_terms(
+    status: np.ndarray,
+    group: np.ndarray,
+    region: np.ndarray,
+    months_in_status: np.ndarray,
+    rel: np.ndarray,
+    unemployed_factor: float,
+) -> np.ndarray:
+    """Relative emigration rate of each resident of the labour force, in worker order:
+    ``rel`` of the region, times ``unemployed_factor`` if long-term unemployed."""
+    n = 0
+    for i in range(status.shape[0]):
+        if (status[i] == EMPLOYED or status[i] == UNEMPLOYED) and group[i] != FOREIGN:
+            n += 1
+    out = np.empty(n)
+    k = 0
+    for i in range(status.shape[0]):
+        if (status[i] == EMPLOYED or status[i] == UNEMPLOYED) and group[i] != FOREIGN:
+            long_term = status[i] == UNEMPLOYED and months_in_status[i] >= LONG_TERM_MONTHS
+            out[k] = rel[region[i]] * (unemployed_factor if long_term else 1.0)
+            k += 1
+    return out

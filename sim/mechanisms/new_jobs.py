@@ -64,6 +64,28 @@ def largest_post_by_cell(
 
 
 @njit(cache=True)
+def jobs_by_sector(p_sector: np.ndarray, p_jobs_base: np.ndarray, n_sectors: int) -> np.ndarray:
+    """Desired jobs at demand 1 by sector (agents), summed in post order."""
+    out = np.zeros(n_sectors)
+    # Posts come in long runs of one sector (firms are made sector by sector and a
+    # firm's posts are adjacent): a run's sum stays in a register instead of waiting on
+    # its last store, with the same additions in the same order as post by post.
+    current = -1
+    total = 0.0
+    for p in range(p_sector.shape[0]):
+        s = p_sector[p]
+        if s != current:
+            if current >= 0:
+                out[current] = total
+            current = s
+            total = out[s]
+        total += p_jobs_base[p]
+    if current >= 0:
+        out[current] = total
+    return out
+
+
+@njit(cache=True)
 def reinstatement_kernel(
     ev_post: np.ndarray,
     ev_tech: np.ndarray,
@@ -123,6 +145,8 @@ class NewJobs:
             ptr.append(len(occ))
         self.tech_occ_ptr = np.array(ptr, dtype=np.int64)
         self.tech_occ = np.array(occ, dtype=np.int64)
+        # Posts of the new work's occupations, the only ones reinstatement adds jobs to.
+        self.tech_posts = np.flatnonzero(np.isin(model.posts.occupation, self.tech_occ))
         self.savings = np.zeros(data.n_sectors)  # KZT per month, cumulated by sector
         self.wage_bill = np.ones(data.n_sectors)
         self.productivity_index = np.ones(data.n_sectors)
@@ -132,13 +156,14 @@ class NewJobs:
     def on_start(self, model: LabourMarketModel) -> None:
         """Measure each sector's monthly wage bill at month 0 (KZT, persons)."""
         w, cfg = model.workers, model.cfg
-        employed = w.status == EMPLOYED
-        bill = np.bincount(
-            w.sector[employed],
-            weights=w.wage[employed].astype(float) * w.weight[employed],
-            minlength=model.data.n_sectors,
-        ) * (1.0 + cfg.automation.payroll_tax)
-        self.wage_bill = np.maximum(bill, 1.0)
+        bill = wage_bill_by_sector(w.status, w.sector, w.wage, w.weight, model.data.n_sectors)
+        self.wage_bill = np.maximum(bill * (1.0 + cfg.automation.payroll_tax), 1.0)
+
+    def on_posts_added(self, model: LabourMarketModel, n_new: int) -> None:
+        """Add the new posts of the new work's occupations to ``tech_posts``."""
+        first = model.posts.n - n_new
+        new = first + np.flatnonzero(np.isin(model.posts.occupation[first:], self.tech_occ))
+        self.tech_posts = np.concatenate([self.tech_posts, new])
 
     def sector_index(self) -> np.ndarray:
         """Multiplier of desired jobs by sector (productivity effect x trend)."""
@@ -148,9 +173,7 @@ class NewJobs:
         """Add this month's new work to desired jobs and record it by source."""
         cfg, posts, data = model.cfg, model.posts, model.data
         weight = model.person_weight
-        base_by_sector = np.bincount(
-            posts.sector, weights=posts.jobs_base, minlength=data.n_sectors
-        )
+        base_by_sector = jobs_by_sector(posts.sector, posts.jobs_base, data.n_sectors)
         if not model.burning_in:
             trend = 1.0 + cfg.new_jobs.sector_trend_scale * data.sector_trend
             new_trend = np.maximum(trend, 0.0) ** (model.month / 12.0)
@@ -165,13 +188,17 @@ class NewJobs:
         jobs_per_job = np.array(
             [getattr(cfg.automation, k).new_jobs_per_job_automated for k in TECHNOLOGIES]
         )
-        largest = largest_post_by_cell(
-            posts.region,
-            posts.occupation,
-            posts.jobs_base,
+        # The largest post of each cell among the posts of the new work's occupations.
+        tech = self.tech_posts
+        found = largest_post_by_cell(
+            posts.region[tech],
+            posts.occupation[tech],
+            posts.jobs_base[tech],
             data.n_occupations,
             data.n_regions * data.n_occupations,
         )
+        largest = np.full(found.shape[0], -1, dtype=np.int64)
+        largest[found >= 0] = tech[found[found >= 0]]
         missing_post = np.zeros(n, np.int64)
         missing_occ = np.zeros(n, np.int64)
         missing_jobs = np.zeros(n)
@@ -254,3 +281,15 @@ class NewJobs:
     def _record(self, model: LabourMarketModel) -> None:
         for source, value in self.cumulative.items():
             model.flows[f"new_jobs_{source}_cum"] = value
+
+
+@njit(cache=True)
+def wage_bill_by_sector(
+    status: np.ndarray, sector: np.ndarray, wage: np.ndarray, weight: np.ndarray, n_sectors: int
+) -> np.ndarray:
+    """Wages times weights of the employed summed by sector, in worker order (KZT)."""
+    bill = np.zeros(n_sectors)
+    for i in range(status.shape[0]):
+        if status[i] == EMPLOYED:
+            bill[sector[i]] += np.float64(wage[i]) * np.float64(weight[i])
+    return bill

@@ -94,6 +94,7 @@ if TYPE_CHECKING:
 _N_MAJOR = 9
 _MAX_JOB_FINDING = 0.9  # cap on a qualified job-seeker's monthly job-finding rate
 _MAX_COURSE_MONTHS = 120  # course lengths fit the int8 months-left column
+_NO_BUDGET_LIMIT = np.iinfo(np.int64).max  # courses the budget allows when none is set
 
 
 def isco_distance(codes: list[str]) -> np.ndarray:
@@ -108,10 +109,22 @@ def isco_distance(codes: list[str]) -> np.ndarray:
     chars = np.full((n, width), -1, dtype=np.int64)
     for a, code in enumerate(codes):
         chars[a, : len(code)] = [ord(x) for x in code]
-    same = (chars[:, None, :] == chars[None, :, :]) & (chars[:, None, :] >= 0)
-    common = np.cumprod(same, axis=2).sum(axis=2)
-    out = np.maximum(1, 4 - common).astype(np.int8)
-    np.fill_diagonal(out, 0)
+    return _prefix_distance(chars)
+
+
+@njit(cache=True)
+def _prefix_distance(chars: np.ndarray) -> np.ndarray:
+    """``max(1, 4 - common prefix length)`` between rows of ``chars``, 0 on the diagonal."""
+    n, width = chars.shape
+    out = np.zeros((n, n), dtype=np.int8)
+    for a in range(n):
+        for b in range(n):
+            if a == b:
+                continue
+            common = 0
+            while common < width and chars[a, common] >= 0 and chars[a, common] == chars[b, common]:
+                common += 1
+            out[a, b] = max(1, 4 - common)
     return out
 
 
@@ -158,6 +171,94 @@ def cell_jobs(
         vacancies[c] += np.float64(max(p_jobs_desired[p] - p_filled[p], 0))
         filled[c] += np.float64(p_filled[p])
     return jobs, pay, vacancies, filled
+
+
+@njit(cache=True)
+def cell_tables(
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_jobs_desired: np.ndarray,
+    p_filled: np.ndarray,
+    p_wage_offer: np.ndarray,
+    finding: np.ndarray,
+    occ_major: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean offer (KZT/month) and job-finding rate of a qualified job-seeker, [region, occupation].
+
+    ``finding`` holds the job-finding rates [region, major - 1]. A cell's rate is its
+    major group's in the region times the cell's vacancy rate over the region's (jobs
+    as in :func:`cell_jobs`), at most ``_MAX_JOB_FINDING``; cells without jobs have
+    rate and offer 0.
+    """
+    n_regions = finding.shape[0]
+    n_occupations = occ_major.shape[0]
+    jobs, pay, vacancies, filled = cell_jobs(
+        p_region, p_occupation, p_jobs_desired, p_filled, p_wage_offer, n_regions, n_occupations
+    )
+    wage = np.zeros((n_regions, n_occupations))
+    rate = np.zeros((n_regions, n_occupations))
+    for r in range(n_regions):
+        # Sums of whole jobs: exact in any order.
+        v_sum = 0.0
+        f_sum = 0.0
+        for o in range(n_occupations):
+            v_sum += vacancies[r * n_occupations + o]
+            f_sum += filled[r * n_occupations + o]
+        region_rate = v_sum / (v_sum + f_sum) if v_sum + f_sum > 0 else 0.0
+        for o in range(n_occupations):
+            c = r * n_occupations + o
+            if jobs[c] > 0:
+                wage[r, o] = pay[c] / jobs[c]
+            open_and_filled = vacancies[c] + filled[c]
+            cell_rate = vacancies[c] / open_and_filled if open_and_filled > 0 else 0.0
+            relative = cell_rate / region_rate if region_rate > 0 else 0.0
+            rate[r, o] = np.minimum(_MAX_JOB_FINDING, finding[r, occ_major[o] - 1] * relative)
+    return wage, rate
+
+
+@njit(cache=True)
+def _sorts_before(a: float, b: float) -> bool:
+    """Whether ``a`` comes before ``b`` in NumPy's ascending sort order (NaN last)."""
+    return a < b or (b != b and a == a)
+
+
+@njit(cache=True)
+def top_candidates(
+    wage: np.ndarray, share: np.ndarray, target: np.ndarray, occ_skill: np.ndarray, k: int
+) -> np.ndarray:
+    """Top-``k`` target occupations by expected income per region and skill cap.
+
+    For each region and skill cap 1-4, the course targets of skill level at most the
+    cap with a positive mean offer, ordered by expected income ``wage * share``, highest
+    first and, at equal income, lower occupation first (a stable sort); -1 pads the
+    list, and stands for any income that is not finite. Returns [region, cap - 1, k]
+    (int16).
+    """
+    n_regions, n_occupations = wage.shape
+    out = np.full((n_regions, 4, k), -1, dtype=np.int16)
+    key = np.empty(k)  # minus the income, ascending
+    index = np.empty(k, dtype=np.int64)
+    for r in range(n_regions):
+        for cap in range(1, 5):
+            n_top = 0
+            for o in range(n_occupations):
+                ok = target[o] and occ_skill[o] <= cap and wage[r, o] > 0
+                v = -(wage[r, o] * share[r, o]) if ok else np.inf
+                j = n_top
+                while j > 0 and _sorts_before(v, key[j - 1]):
+                    j -= 1
+                if j >= k:
+                    continue
+                for m in range(min(n_top, k - 1), j, -1):
+                    key[m] = key[m - 1]
+                    index[m] = index[m - 1]
+                key[j] = v
+                index[j] = o
+                n_top = min(n_top + 1, k)
+            for j in range(n_top):
+                if np.isfinite(key[j]):
+                    out[r, cap - 1, j] = index[j]
+    return out
 
 
 @njit(cache=True)
@@ -448,42 +549,13 @@ class Reskilling:
     def tables(self, model: LabourMarketModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Mean offer [region, occupation] (KZT/month), ``E_H`` of a qualified job-seeker
         [region, occupation] and of a job-seeker by [region, major - 1]."""
-        p, d = model.posts, model.data
-        n_reg, n_occ = d.n_regions, d.n_occupations
+        p = model.posts
         horizon = model.cfg.reskilling.horizon_months
-        size = n_reg * n_occ
-        total, pay, vacancies, filled = cell_jobs(
-            p.region, p.occupation, p.jobs_desired, p.filled, p.wage_offer, n_reg, n_occ
+        finding = self.matching.job_finding_rates().reshape(model.data.n_regions, _N_MAJOR)
+        wage, f_cell = cell_tables(
+            p.region, p.occupation, p.jobs_desired, p.filled, p.wage_offer, finding, self.occ_major
         )
-        wage = np.divide(pay, total, out=np.zeros(size), where=total > 0).reshape(n_reg, n_occ)
-        vacancies = vacancies.reshape(n_reg, n_occ)
-        filled = filled.reshape(n_reg, n_occ)
-        open_and_filled = vacancies + filled
-        cell_vr = np.divide(
-            vacancies, open_and_filled, out=np.zeros_like(vacancies), where=open_and_filled > 0
-        )
-        v_sum, f_sum = vacancies.sum(axis=1), filled.sum(axis=1)
-        region_vr = np.divide(v_sum, v_sum + f_sum, out=np.zeros(n_reg), where=v_sum + f_sum > 0)
-        finding = self.matching.job_finding_rates().reshape(n_reg, _N_MAJOR)
-        f_major = finding[:, self.occ_major - 1]
-        relative = np.divide(
-            cell_vr, region_vr[:, None], out=np.zeros_like(cell_vr), where=region_vr[:, None] > 0
-        )
-        f_cell = np.minimum(_MAX_JOB_FINDING, f_major * relative)
         return wage, employed_share(f_cell, horizon), employed_share(finding, horizon)
-
-    def _candidates(self, wage: np.ndarray, share: np.ndarray, k: int) -> np.ndarray:
-        """Top-``k`` target occupations by expected income per region and skill cap."""
-        value = wage * share
-        n_reg = value.shape[0]
-        out = np.full((n_reg, 4, k), -1, dtype=np.int16)
-        for cap in range(1, 5):
-            ok = self.target & (self.occ_skill <= cap)
-            masked = np.where(ok[None, :] & (wage > 0), value, -np.inf)
-            order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
-            top = np.take_along_axis(masked, order, axis=1)
-            out[:, cap - 1, :] = np.where(np.isfinite(top), order, -1)
-        return out
 
     def step(self, model: LabourMarketModel) -> None:
         """End due courses, admit new trainees within places and budget; record flows."""
@@ -502,7 +574,7 @@ class Reskilling:
             affordable = int(r.budget_monthly_kzt / (r.cost_per_trainee_month * weight))
             budget_places = max(0, affordable - continuing)
         else:
-            budget_places = np.iinfo(np.int64).max
+            budget_places = _NO_BUDGET_LIMIT
         wage, cell_share, home_share = self.tables(model)
         starts, completions, successes, employed_starts = reskilling_kernel(
             w.status,
@@ -531,7 +603,7 @@ class Reskilling:
             wage,
             cell_share,
             home_share,
-            self._candidates(wage, cell_share, r.candidates),
+            top_candidates(wage, cell_share, self.target, self.occ_skill, r.candidates),
             self.occ_skill,
             self.occ_major,
             self.occ_digital_need,

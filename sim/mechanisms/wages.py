@@ -97,30 +97,82 @@ def calibrate_wage_level(model: LabourMarketModel) -> None:
     target of month 0, so offers, wages and reservation wages are rescaled by one
     factor per region, then floored at the minimum wage.
     """
-    w, p, d = model.workers, model.posts, model.data
-    employed = w.status == EMPLOYED
-    n_reg = d.n_regions
-    total = np.bincount(w.region[employed], weights=w.wage[employed], minlength=n_reg)
-    count = np.bincount(w.region[employed], minlength=n_reg)
-    mean = np.divide(total, count, out=np.zeros(n_reg), where=count > 0)
-    factor = np.divide(d.region_mean_wage, mean, out=np.ones(n_reg), where=mean > 0)
-    floor = model.minimum_wage
-    p.wage_offer[:] = p.wage_offer * factor[p.region]
-    w.wage[:] = np.maximum(w.wage * factor[w.region], floor)
-    unemployed = w.status == UNEMPLOYED
-    w.reservation_wage[unemployed] = np.maximum(
-        w.reservation_wage[unemployed] * factor[w.region[unemployed]], floor
+    w, p = model.workers, model.posts
+    _calibrate_kernel(
+        w.status,
+        w.region,
+        w.wage,
+        w.reservation_wage,
+        p.region,
+        p.wage_offer,
+        model.data.region_mean_wage,
+        model.minimum_wage,
     )
 
 
 def apply_minimum_wage(model: LabourMarketModel) -> None:
     """Floor employed wages and unemployed reservation wages at the current minimum wage."""
     w = model.workers
-    floor = model.minimum_wage
-    employed = w.status == EMPLOYED
-    w.wage[employed] = np.maximum(w.wage[employed], floor)
-    unemployed = w.status == UNEMPLOYED
-    w.reservation_wage[unemployed] = np.maximum(w.reservation_wage[unemployed], floor)
+    # Compared in float32, as numpy compares a float32 array with a Python float.
+    _floor_wages(w.status, w.wage, w.reservation_wage, np.float32(model.minimum_wage))
+
+
+@njit(cache=True)
+def _calibrate_kernel(
+    w_status: np.ndarray,
+    w_region: np.ndarray,
+    w_wage: np.ndarray,
+    w_reservation: np.ndarray,
+    p_region: np.ndarray,
+    p_wage_offer: np.ndarray,
+    target: np.ndarray,
+    floor: float,
+) -> None:
+    """Rescale by region so the employed's mean wage is ``target`` (see
+    :func:`calibrate_wage_level`), in place.
+
+    The employed's wages are summed in worker order in double precision; a region
+    without employed, or with a mean of 0, keeps its level. Offers, wages (of all
+    workers) and reservation wages (of the unemployed) are multiplied in double
+    precision, wages and reservation wages floored at ``floor``.
+    """
+    n_regions = target.shape[0]
+    total = np.zeros(n_regions)
+    count = np.zeros(n_regions, dtype=np.int64)
+    for i in range(w_status.shape[0]):
+        if w_status[i] == EMPLOYED:
+            total[w_region[i]] += np.float64(w_wage[i])
+            count[w_region[i]] += 1
+    factor = np.ones(n_regions)
+    for r in range(n_regions):
+        mean = total[r] / count[r] if count[r] > 0 else 0.0
+        if mean > 0:
+            factor[r] = target[r] / mean
+    for p in range(p_region.shape[0]):
+        p_wage_offer[p] = np.float64(p_wage_offer[p]) * factor[p_region[p]]
+    for i in range(w_status.shape[0]):
+        f = factor[w_region[i]]
+        w_wage[i] = _at_least(np.float64(w_wage[i]) * f, floor)
+        if w_status[i] == UNEMPLOYED:
+            w_reservation[i] = _at_least(np.float64(w_reservation[i]) * f, floor)
+
+
+@njit(cache=True)
+def _floor_wages(
+    w_status: np.ndarray, w_wage: np.ndarray, w_reservation: np.ndarray, floor: np.float32
+) -> None:
+    """Floor the wages of the employed and the reservation wages of the unemployed."""
+    for i in range(w_status.shape[0]):
+        if w_status[i] == EMPLOYED:
+            w_wage[i] = _at_least(w_wage[i], floor)
+        elif w_status[i] == UNEMPLOYED:
+            w_reservation[i] = _at_least(w_reservation[i], floor)
+
+
+@njit(cache=True, inline="always")
+def _at_least(x: float, floor: float) -> float:
+    """``numpy.maximum(x, floor)``: NaN stays NaN."""
+    return floor if x < floor else x
 
 
 class Wages:
