@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.rng import stream_generator
 from sim.state import IN_TRAINING
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def desired_jobs_kernel(
     jobs_base: np.ndarray,
     rounding_draw: np.ndarray,
@@ -66,8 +66,8 @@ def desired_jobs_kernel(
     demand_elasticity: float,
     out: np.ndarray,
 ) -> None:
-    """Write desired jobs per post into ``out`` (int32, agents)."""
-    for p in range(jobs_base.shape[0]):
+    """Write desired jobs per post into ``out`` (int32, agents), posts in parallel."""
+    for p in prange(jobs_base.shape[0]):
         cost = max(wage_offer[p], minimum_wage)
         wage_factor = (job_cost_initial[p] * productivity / cost) ** demand_elasticity
         level = (

@@ -73,7 +73,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.data import GROUPS
 from sim.mechanisms.matching import Matching, draw_destination, gravity_prior, vacancy_slots
@@ -111,6 +111,106 @@ def employed_share(f: np.ndarray | float, horizon: int) -> np.ndarray:
     stay = 1.0 - rate
     out[found] = 1.0 - stay * (1.0 - stay**horizon) / (rate * horizon)
     return out
+
+
+@njit(cache=True, parallel=True)
+def migration_decisions(
+    w_status: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    w_group: np.ndarray,
+    w_age: np.ndarray,
+    w_productivity: np.ndarray,
+    w_months: np.ndarray,
+    w_reservation: np.ndarray,
+    w_ti_displaced: np.ndarray,
+    w_legal: np.ndarray,
+    occ_major: np.ndarray,
+    region_wage: np.ndarray,
+    region_employed_share: np.ndarray,
+    region_cdf: np.ndarray,
+    distance_km: np.ndarray,
+    amenity: np.ndarray,
+    emigration_rate: np.ndarray,
+    key: np.uint64,
+    tick: int,
+    horizon: int,
+    consider_rate: float,
+    displaced_factor: float,
+    cost_fixed: float,
+    cost_per_1000km: float,
+    cost_family: float,
+    taste_scale: float,
+    relocation_subsidy: float,
+    return_rate: float,
+    return_unemployed_factor: float,
+    emigration_unemployed_factor: float,
+    permit_loss: float,
+    minimum_wage: float,
+    action: np.ndarray,
+    origin: np.ndarray,
+) -> None:
+    """Decide each worker's migration this month, in parallel over workers.
+
+    ``action[i]`` becomes 0 (stays), 1 (leaves the country) or 2 (moves to another
+    region; ``origin[i]`` the region left). A decision reads only the worker's own
+    state and the regional tables and writes only the worker's own columns (a lost
+    permit; a mover's region, group and reservation wage), so threads give the serial
+    result. :func:`migration_kernel` applies the departures, which free posts.
+    """
+    n_regions = region_wage.shape[0]
+    for i in prange(w_status.shape[0]):
+        action[i] = 0
+        s = w_status[i]
+        if s != EMPLOYED and s != UNEMPLOYED:
+            continue
+        unemployed = s == UNEMPLOYED
+        g = w_group[i]
+        if (
+            g == FOREIGN
+            and unemployed
+            and w_months[i] == 0
+            and w_legal[i] == REGULAR
+            and uniform(key, tick, i, 4) < permit_loss
+        ):
+            w_legal[i] = IRREGULAR
+        if g == FOREIGN:
+            p_leave = return_rate * (return_unemployed_factor if unemployed else 1.0)
+        else:
+            p_leave = emigration_rate[w_region[i]]
+            if unemployed and w_months[i] >= LONG_TERM_MONTHS:
+                p_leave *= emigration_unemployed_factor
+        if uniform(key, tick, i, 0) < p_leave:
+            action[i] = 1
+            continue
+        if n_regions < 2 or not unemployed:
+            continue
+        r = w_region[i]
+        q = consider_rate * (displaced_factor if w_ti_displaced[i] >= 0 else 1.0)
+        if uniform(key, tick, i, 1) >= q:
+            continue
+        d = draw_destination(region_cdf, r, uniform(key, tick, i, 2))
+        m = occ_major[w_occupation[i]] - 1
+        home_wage = region_wage[r, m]
+        if home_wage <= 0.0 or region_wage[d, m] <= 0.0:
+            continue
+        z = w_productivity[i]
+        y_dest = region_wage[d, m] * z * region_employed_share[d, m]
+        y_home = home_wage * z * region_employed_share[r, m]
+        gain = horizon * (y_dest - y_home) / home_wage
+        cost = cost_fixed + cost_per_1000km * distance_km[r, d] / 1000.0 - amenity[d]
+        if w_age[i] >= 35:
+            cost += cost_family
+        cost -= relocation_subsidy / home_wage
+        shock = taste_scale * logistic(uniform(key, tick, i, 3)) if taste_scale > 0.0 else 0.0
+        if gain - cost + shock <= 0.0:
+            continue
+        w_reservation[i] = max(minimum_wage, w_reservation[i] * region_wage[d, m] / home_wage)
+        w_region[i] = d
+        if g == NATIVE:
+            w_group[i] = INTERNAL_MIGRANT
+        origin[i] = r
+        action[i] = 2
 
 
 @njit(cache=True)
@@ -161,33 +261,55 @@ def migration_kernel(
     ``departures_by_group`` receive the moves by (origin, destination) and the
     returns and emigrants by group.
     """
-    n_regions = region_wage.shape[0]
+    n = w_status.shape[0]
+    action = np.empty(n, dtype=np.int8)
+    origin = np.empty(n, dtype=np.int8)
+    migration_decisions(
+        w_status,
+        w_region,
+        w_occupation,
+        w_group,
+        w_age,
+        w_productivity,
+        w_months,
+        w_reservation,
+        w_ti_displaced,
+        w_legal,
+        occ_major,
+        region_wage,
+        region_employed_share,
+        region_cdf,
+        distance_km,
+        amenity,
+        emigration_rate,
+        key,
+        tick,
+        horizon,
+        consider_rate,
+        displaced_factor,
+        cost_fixed,
+        cost_per_1000km,
+        cost_family,
+        taste_scale,
+        relocation_subsidy,
+        return_rate,
+        return_unemployed_factor,
+        emigration_unemployed_factor,
+        permit_loss,
+        minimum_wage,
+        action,
+        origin,
+    )
     moves = 0
     subsidised = 0
     returns = 0
     emigrants = 0
-    for i in range(w_status.shape[0]):
-        s = w_status[i]
-        if s != EMPLOYED and s != UNEMPLOYED:
+    for i in range(n):
+        if action[i] == 0:
             continue
-        unemployed = s == UNEMPLOYED
         g = w_group[i]
-        if (
-            g == FOREIGN
-            and unemployed
-            and w_months[i] == 0
-            and w_legal[i] == REGULAR
-            and uniform(key, tick, i, 4) < permit_loss
-        ):
-            w_legal[i] = IRREGULAR
-        if g == FOREIGN:
-            p_leave = return_rate * (return_unemployed_factor if unemployed else 1.0)
-        else:
-            p_leave = emigration_rate[w_region[i]]
-            if unemployed and w_months[i] >= LONG_TERM_MONTHS:
-                p_leave *= emigration_unemployed_factor
-        if uniform(key, tick, i, 0) < p_leave:
-            if not unemployed:
+        if action[i] == 1:
+            if w_status[i] == EMPLOYED:
                 p_filled[w_post[i]] -= 1
                 w_post[i] = -1
             w_status[i] = ABROAD if g == FOREIGN else EMIGRATED
@@ -198,37 +320,11 @@ def migration_kernel(
                 returns += 1
             else:
                 emigrants += 1
-            continue
-        if n_regions < 2 or not unemployed:
-            continue
-        r = w_region[i]
-        q = consider_rate * (displaced_factor if w_ti_displaced[i] >= 0 else 1.0)
-        if uniform(key, tick, i, 1) >= q:
-            continue
-        d = draw_destination(region_cdf, r, uniform(key, tick, i, 2))
-        m = occ_major[w_occupation[i]] - 1
-        home_wage = region_wage[r, m]
-        if home_wage <= 0.0 or region_wage[d, m] <= 0.0:
-            continue
-        z = w_productivity[i]
-        y_dest = region_wage[d, m] * z * region_employed_share[d, m]
-        y_home = home_wage * z * region_employed_share[r, m]
-        gain = horizon * (y_dest - y_home) / home_wage
-        cost = cost_fixed + cost_per_1000km * distance_km[r, d] / 1000.0 - amenity[d]
-        if w_age[i] >= 35:
-            cost += cost_family
-        cost -= relocation_subsidy / home_wage
-        shock = taste_scale * logistic(uniform(key, tick, i, 3)) if taste_scale > 0.0 else 0.0
-        if gain - cost + shock <= 0.0:
-            continue
-        w_reservation[i] = max(minimum_wage, w_reservation[i] * region_wage[d, m] / home_wage)
-        if relocation_subsidy > 0.0:
-            subsidised += 1
-        w_region[i] = d
-        if g == NATIVE:
-            w_group[i] = INTERNAL_MIGRANT
-        moves_od[r, d] += 1
-        moves += 1
+        else:
+            moves_od[origin[i], w_region[i]] += 1
+            moves += 1
+            if relocation_subsidy > 0.0:
+                subsidised += 1
     return moves, subsidised, returns, emigrants
 
 

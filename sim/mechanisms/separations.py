@@ -23,13 +23,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.rng import stream_key, uniform
 from sim.state import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
     from sim.model import LabourMarketModel
+
+
+@njit(cache=True, parallel=True)
+def quit_draws(
+    status: np.ndarray, key: np.uint64, month: int, p_quit: float, quitting: np.ndarray
+) -> None:
+    """Set ``quitting[i]``: employed worker ``i`` quits this month (in parallel: each
+    worker's draw is their own, so threads give the serial result)."""
+    for i in prange(status.shape[0]):
+        quitting[i] = status[i] == EMPLOYED and uniform(key, month, i, 0) < p_quit
 
 
 @njit(cache=True)
@@ -52,9 +62,11 @@ def separations_kernel(
 ) -> tuple[int, int]:
     """Apply quits then layoffs in place; return (quits, layoffs) in agents."""
     n = status.shape[0]
+    quitting = np.empty(n, dtype=np.bool_)
+    quit_draws(status, key, month, p_quit, quitting)
     quits = 0
     for i in range(n):
-        if status[i] == EMPLOYED and uniform(key, month, i, 0) < p_quit:
+        if quitting[i]:
             filled[post[i]] -= 1
             status[i] = UNEMPLOYED
             post[i] = -1

@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.state import EMPLOYED, UNEMPLOYED
 
@@ -62,7 +62,7 @@ def tightness_kernel(
     return v, u
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def wage_update_kernel(
     w_status: np.ndarray,
     w_region: np.ndarray,
@@ -77,11 +77,14 @@ def wage_update_kernel(
     minimum_wage: float,
     reservation_decay: float,
 ) -> None:
-    """Apply the cell wage changes, the floor and reservation-wage decay in place."""
+    """Apply the cell wage changes, the floor and reservation-wage decay in place.
+
+    Posts and workers are updated in parallel: each one's new value is its own.
+    """
     factor = np.exp(log_change)
-    for p in range(p_wage_offer.shape[0]):
+    for p in prange(p_wage_offer.shape[0]):
         p_wage_offer[p] *= factor[p_region[p] * 9 + occ_major[p_occupation[p]] - 1]
-    for i in range(w_status.shape[0]):
+    for i in prange(w_status.shape[0]):
         if w_status[i] == EMPLOYED:
             c = w_region[i] * 9 + occ_major[w_occupation[i]] - 1
             w_wage[i] = max(w_wage[i] * factor[c], minimum_wage)
