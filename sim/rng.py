@@ -70,7 +70,7 @@ def logistic(u: float) -> float:
 
 
 @njit(cache=True)
-def _bucket_pass(
+def bucket_pass(
     keys: np.ndarray,
     index: np.ndarray,
     lo: int,
@@ -100,62 +100,3 @@ def _bucket_pass(
         out_key[end[b]] = keys[k]
         out_index[end[b]] = index[k]
         end[b] += 1
-
-
-@njit(cache=True)
-def order_of_uniforms(keys: np.ndarray) -> np.ndarray:
-    """Indices that sort ``keys``, uniform draws in [0, 1), in ascending order.
-
-    The order of ``np.argsort(keys)`` in a kernel, in expected linear time instead of
-    ``n log n``. Keys are spread into coarse buckets (about 256 keys each), each coarse
-    bucket into as many fine buckets as it holds keys (a key's bucket never exceeds
-    that of a larger key), and an insertion sort finishes, moving each key past about
-    one other. Two small passes instead of one over all keys keep the scattered writes
-    within cache. Equal keys, whose order depends on the sorting algorithm, are handed
-    to ``np.argsort`` itself, so the result is always the same as ``argsort``'s.
-    """
-    n = keys.shape[0]
-    n_coarse = max(1, min(n >> 8, 4096))
-    coarse_key = np.empty(n)
-    coarse_index = np.empty(n, dtype=np.int64)
-    end = np.empty(n_coarse + 1, dtype=np.int64)
-    _bucket_pass(keys, np.arange(n), 0, n, 1.0, 0.0, n_coarse, coarse_key, coarse_index, end)
-    bounds = np.empty(n_coarse + 1, dtype=np.int64)
-    bounds[0] = 0
-    bounds[1:] = end[:n_coarse]
-    largest = 0
-    for c in range(n_coarse):
-        largest = max(largest, bounds[c + 1] - bounds[c])
-    sorted_key = np.empty(n)
-    order = np.empty(n, dtype=np.int64)
-    fine_end = np.empty(largest + 1, dtype=np.int64)
-    for c in range(n_coarse):
-        lo, hi = bounds[c], bounds[c + 1]
-        # Keys of coarse bucket c lie in [c, c + 1) / n_coarse: spread them over hi - lo.
-        _bucket_pass(
-            coarse_key,
-            coarse_index,
-            lo,
-            hi,
-            float(n_coarse),
-            float(c),
-            hi - lo,
-            sorted_key,
-            order,
-            fine_end,
-        )
-    tie = False
-    for a in range(1, n):
-        v = sorted_key[a]
-        j = order[a]
-        c = a - 1
-        while c >= 0 and sorted_key[c] > v:
-            sorted_key[c + 1] = sorted_key[c]
-            order[c + 1] = order[c]
-            c -= 1
-        sorted_key[c + 1] = v
-        order[c + 1] = j
-        tie = tie or (c >= 0 and sorted_key[c] == v)
-    if tie:
-        return np.argsort(keys)
-    return order

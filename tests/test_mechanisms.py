@@ -1,9 +1,11 @@
 """Each mechanism on small hand-made worlds where the answer is known."""
 
 import numpy as np
+import pytest
+from numba import njit
 
 from sim.mechanisms.demand import desired_jobs_kernel
-from sim.mechanisms.matching import matching_kernel, neighbour_tables
+from sim.mechanisms.matching import hire_in_key_order, matching_kernel, neighbour_tables
 from sim.mechanisms.separations import separations_kernel
 from sim.mechanisms.wages import tightness_kernel, wage_update_kernel
 from sim.rng import stream_key
@@ -198,6 +200,55 @@ def _match(w, p, occ_skill, nb, n_regions=1, **kw):
         np.zeros(n_regions * 9),
         np.zeros((n_regions, n_regions), np.int64),
     )
+
+
+@njit  # not cached: a cache written by tests would outlive edits to them
+def _argsort(keys):
+    return np.argsort(keys)
+
+
+def _serial_dictatorship(keys, pairs, remaining, n_searchers):
+    """Reference: applications in a kernel's np.argsort order (ties in its own order)."""
+    remaining = remaining.copy()
+    hired = np.zeros(n_searchers, bool)
+    hires = []
+    for j in _argsort(keys):
+        s, q = int(pairs[j]) >> 32, int(pairs[j]) & 0xFFFFFFFF
+        if not hired[s] and remaining[q] > 0:
+            hired[s] = True
+            remaining[q] -= 1
+            hires.append(pairs[j])
+    return np.array(hires, np.int64), remaining
+
+
+@pytest.mark.parametrize("n_apps", [0, 1, 700, 60_000])
+def test_hiring_takes_applications_in_argsort_order_of_their_keys(n_apps):
+    rng = np.random.default_rng(n_apps)
+    n_searchers, n_vposts = max(1, n_apps // 5), max(1, n_apps // 40)
+    keys = rng.random(n_apps)
+    if n_apps > 100:  # equal keys: argsort's order for them, whatever it is
+        keys[rng.integers(0, n_apps, 50)] = keys[rng.integers(0, n_apps, 50)]
+    searcher = rng.integers(0, n_searchers, n_apps)
+    pairs = (searcher.astype(np.int64) << 32) | rng.integers(0, n_vposts, n_apps)
+    remaining = rng.integers(0, 3, n_vposts).astype(np.int32)
+    expected, expected_left = _serial_dictatorship(keys, pairs, remaining, n_searchers)
+    for k in (keys, np.unique(keys)[rng.permutation(np.unique(keys).shape[0])]):
+        m = k.shape[0]
+        left = remaining.copy()
+        got = hire_in_key_order(k, pairs[:m], left, n_searchers)
+        want, want_left = _serial_dictatorship(k, pairs[:m], remaining, n_searchers)
+        assert np.array_equal(got, want) and np.array_equal(left, want_left)
+    assert len(expected) <= min(remaining.sum(), n_searchers)
+    assert np.all(expected_left >= 0)
+
+
+def test_equal_keys_for_the_last_vacancy_follow_argsort():
+    keys = np.array([0.5, 0.25, 0.5, 0.5])
+    pairs = np.array([0 << 32, 1 << 32, 2 << 32, 3 << 32], np.int64)  # all for vpost 0
+    remaining = np.array([2], np.int32)
+    want, _ = _serial_dictatorship(keys, pairs, remaining, 4)
+    assert np.array_equal(hire_in_key_order(keys, pairs, remaining, 4), want)
+    assert remaining[0] == 0
 
 
 def test_one_vacancy_two_applicants_one_hire():

@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from sim.rng import order_of_uniforms, stream_generator, stream_key, uniform
+from sim.rng import bucket_pass, stream_generator, stream_key, uniform
 
 
 @njit  # not cached: a cache written by tests would outlive edits to them
@@ -41,16 +41,15 @@ def test_stream_keys_are_stable_across_processes():
     assert np.array_equal(g1, g2)
 
 
-@njit
-def _argsort(keys):
-    return np.argsort(keys)
-
-
-def test_order_of_uniforms_is_argsorts_order():
-    u = _draws(stream_key(2, "order"), 1, 50_000, 0)
-    assert np.array_equal(order_of_uniforms(u), _argsort(u))
-    # Equal keys: the order of argsort in a kernel (not stable), whatever it is.
-    tied = np.repeat(u[:300], 3)
-    assert np.array_equal(order_of_uniforms(tied), _argsort(tied))
-    assert order_of_uniforms(np.zeros(0)).shape == (0,)
-    assert np.array_equal(order_of_uniforms(np.array([0.3])), [0])
+def test_bucket_pass_is_a_stable_counting_sort():
+    keys = _draws(stream_key(2, "order"), 1, 5_000, 0)
+    index = np.arange(keys.shape[0])
+    out_key, out_index = np.empty(5_000), np.empty(5_000, dtype=np.int64)
+    end = np.empty(65, dtype=np.int64)
+    bucket_pass(keys, index, 0, 5_000, 1.0, 0.0, 64, out_key, out_index, end)
+    bucket = (out_key * 64).astype(int)
+    assert np.all(np.diff(bucket) >= 0)
+    assert np.array_equal(end[:64], np.searchsorted(bucket, np.arange(64), side="right"))
+    assert np.array_equal(keys[out_index], out_key)
+    for b in range(64):  # within a bucket, input order
+        assert np.all(np.diff(out_index[bucket == b]) > 0)

@@ -60,7 +60,7 @@ from numba import njit, prange
 
 from sim.config import MigrationConfig
 from sim.data import GROUPS
-from sim.rng import order_of_uniforms, stream_key, uniform
+from sim.rng import bucket_pass, stream_key, uniform
 from sim.state import EMPLOYED, IRREGULAR, REGULAR, UNEMPLOYED
 
 NATIVE = GROUPS.index("native")
@@ -241,19 +241,27 @@ def matching_kernel(
         p_jobs_desired, p_filled, p_region, p_occupation, n_occ, n_cells
     )
     # What screening reads of a slot's post, next to the slot: reading it from the post
-    # columns would jump around arrays as long as the posts. ``remaining`` is only
-    # needed, and set, for posts with a vacancy.
+    # columns would jump around arrays as long as the posts. A post's slots are
+    # consecutive; posts with a vacancy get a compact index (``vpost``), so hiring keeps
+    # its vacancies left in an array that stays in cache.
     n_slots_all = slots.shape[0]
     slot_occupation = np.empty(n_slots_all, dtype=np.int64)
     slot_informal = np.empty(n_slots_all, dtype=np.bool_)
     slot_offer = np.empty(n_slots_all, dtype=p_wage_offer.dtype)
-    remaining = np.empty(p_filled.shape[0], dtype=np.int32)
+    slot_vpost = np.empty(n_slots_all, dtype=np.int32)
+    vpost_post = np.empty(n_slots_all, dtype=np.int32)
+    remaining = np.empty(n_slots_all, dtype=np.int32)
+    n_vpost = 0
     for q in range(n_slots_all):
         p = slots[q]
         slot_occupation[q] = p_occupation[p]
         slot_informal[q] = p_informal[p]
         slot_offer[q] = p_wage_offer[p]
-        remaining[p] = p_jobs_desired[p] - p_filled[p]
+        if q == 0 or slots[q - 1] != p:
+            vpost_post[n_vpost] = p
+            remaining[n_vpost] = p_jobs_desired[p] - p_filled[p]
+            n_vpost += 1
+        slot_vpost[q] = n_vpost - 1
 
     n = w_status.shape[0]
     # Who searches, decided in parallel, then listed in worker order.
@@ -281,7 +289,7 @@ def matching_kernel(
             n_i = apps_unemployed
         app_start[s + 1] = app_start[s] + n_i
     choice_total = directed_choice_totals(cell_ptr, nb_ptr, nb_occ, nb_w, p_own, n_regions)
-    screened_post = np.empty(app_start[n_searchers], dtype=np.int32)
+    screened_vpost = np.empty(app_start[n_searchers], dtype=np.int32)
     screened_key = np.empty(app_start[n_searchers], dtype=np.float64)
     screen_applications(
         searcher,
@@ -306,6 +314,7 @@ def matching_kernel(
         nb_w,
         cell_ptr,
         slots,
+        slot_vpost,
         slot_occupation,
         slot_informal,
         slot_offer,
@@ -322,37 +331,28 @@ def matching_kernel(
         minimum_wage,
         screen_digital,
         screen_language,
-        screened_post,
+        screened_vpost,
         screened_key,
     )
     # Valid applications in (searcher, application) order: the order the priority keys
-    # are tied to, whatever the number of threads.
-    app_searcher = np.empty(screened_post.shape[0], dtype=np.int32)
-    app_post = np.empty(screened_post.shape[0], dtype=np.int32)
-    app_key = np.empty(screened_post.shape[0], dtype=np.float64)
+    # are tied to, whatever the number of threads. A hire packs (searcher, vpost).
+    app_key = np.empty(screened_vpost.shape[0], dtype=np.float64)
+    app_pair = np.empty(screened_vpost.shape[0], dtype=np.int64)
     m = 0
     for s in range(n_searchers):
         for k in range(app_start[s], app_start[s + 1]):
-            if screened_post[k] >= 0:
-                app_searcher[m] = s
-                app_post[m] = screened_post[k]
+            if screened_vpost[k] >= 0:
                 app_key[m] = screened_key[k]
+                app_pair[m] = (np.int64(s) << 32) | screened_vpost[k]
                 m += 1
-    order = order_of_uniforms(app_key[:m])
-    hired = np.zeros(n_searchers, dtype=np.bool_)
+    hires = hire_in_key_order(app_key[:m], app_pair[:m], remaining, n_searchers)
     from_unemployment = 0
     job_to_job = 0
     occupation_changes = 0
     region_changes = 0
-    for k in range(m):
-        j = order[k]
-        s = app_searcher[j]
-        p = app_post[j]
-        if hired[s] or remaining[p] <= 0:
-            continue
-        hired[s] = True
-        i = searcher[s]
-        remaining[p] -= 1
+    for pair in hires:
+        i = searcher[pair >> 32]
+        p = vpost_post[pair & 0xFFFFFFFF]
         p_filled[p] += 1
         if w_status[i] == EMPLOYED:
             p_filled[w_post[i]] -= 1
@@ -377,6 +377,105 @@ def matching_kernel(
         w_reservation[i] = 0.0
         w_insured[i] = not p_informal[p]
     return from_unemployment, job_to_job, occupation_changes, region_changes
+
+
+@njit(cache=True)
+def hire_in_key_order(
+    app_key: np.ndarray, app_pair: np.ndarray, remaining: np.ndarray, n_searchers: int
+) -> np.ndarray:
+    """Random serial dictatorship over applications; the hires, in hiring order.
+
+    Applications, each a priority key (uniform in [0, 1)) and a pair ``searcher << 32 |
+    vpost``, are taken in ascending key: one is accepted if its searcher is not hired yet
+    and its post has a vacancy left (``remaining``, by vpost, is used up). The result is
+    that of taking them in the order of ``np.argsort(app_key)``, in linear time and
+    mostly in cache: the applications are spread into coarse key buckets and each
+    bucket, in turn, first drops the applications that can no longer succeed (their
+    searcher hired or their post full; both only become true as hiring goes on), then
+    sorts the rest (:func:`sim.rng.bucket_pass` and an insertion sort). Posts fill early,
+    so little is sorted. Equal keys among the sorted applications, whose order is
+    argsort's choice, send the whole month to ``np.argsort``; equal keys among dropped
+    applications cannot change the result.
+    """
+    n = app_key.shape[0]
+    hired = np.zeros(n_searchers, dtype=np.bool_)
+    start_remaining = remaining.copy()
+    hires = np.empty(min(n, n_searchers), dtype=np.int64)
+    n_hires = 0
+    n_coarse = max(1, min(n >> 8, 4096))
+    coarse_key = np.empty(n)
+    coarse_pair = np.empty(n, dtype=np.int64)
+    end = np.empty(n_coarse + 1, dtype=np.int64)
+    bucket_pass(app_key, app_pair, 0, n, 1.0, 0.0, n_coarse, coarse_key, coarse_pair, end)
+    live_key = np.empty(n)
+    live_pair = np.empty(n, dtype=np.int64)
+    sorted_key = np.empty(n)
+    sorted_pair = np.empty(n, dtype=np.int64)
+    fine_end = np.empty(n + 1, dtype=np.int64)
+    lo = 0
+    for c in range(n_coarse):
+        hi = end[c]
+        n_live = 0
+        for k in range(lo, hi):
+            pair = coarse_pair[k]
+            if not hired[pair >> 32] and remaining[pair & 0xFFFFFFFF] > 0:
+                live_key[n_live] = coarse_key[k]
+                live_pair[n_live] = pair
+                n_live += 1
+        lo = hi
+        if n_live == 0:
+            continue
+        # Keys of coarse bucket c lie in [c, c + 1) / n_coarse: spread them over n_live.
+        bucket_pass(
+            live_key, live_pair, 0, n_live, float(n_coarse), float(c), n_live,
+            sorted_key, sorted_pair, fine_end,
+        )  # fmt: skip
+        for a in range(1, n_live):
+            v = sorted_key[a]
+            pair = sorted_pair[a]
+            b = a - 1
+            while b >= 0 and sorted_key[b] > v:
+                sorted_key[b + 1] = sorted_key[b]
+                sorted_pair[b + 1] = sorted_pair[b]
+                b -= 1
+            if b >= 0 and sorted_key[b] == v:
+                for q in range(remaining.shape[0]):
+                    remaining[q] = start_remaining[q]
+                return _hire_in_argsort_order(app_key, app_pair, remaining, n_searchers)
+            sorted_key[b + 1] = v
+            sorted_pair[b + 1] = pair
+        for k in range(n_live):
+            pair = sorted_pair[k]
+            s = pair >> 32
+            q = pair & 0xFFFFFFFF
+            if hired[s] or remaining[q] <= 0:
+                continue
+            hired[s] = True
+            remaining[q] -= 1
+            hires[n_hires] = pair
+            n_hires += 1
+    return hires[:n_hires]
+
+
+@njit(cache=True)
+def _hire_in_argsort_order(
+    app_key: np.ndarray, app_pair: np.ndarray, remaining: np.ndarray, n_searchers: int
+) -> np.ndarray:
+    """:func:`hire_in_key_order` by ``np.argsort`` (the rare months with equal keys)."""
+    hired = np.zeros(n_searchers, dtype=np.bool_)
+    hires = np.empty(min(app_key.shape[0], n_searchers), dtype=np.int64)
+    n_hires = 0
+    for j in np.argsort(app_key):
+        pair = app_pair[j]
+        s = pair >> 32
+        q = pair & 0xFFFFFFFF
+        if hired[s] or remaining[q] <= 0:
+            continue
+        hired[s] = True
+        remaining[q] -= 1
+        hires[n_hires] = pair
+        n_hires += 1
+    return hires[:n_hires]
 
 
 @njit(cache=True, parallel=True)
@@ -420,6 +519,7 @@ def screen_applications(
     nb_w: np.ndarray,
     cell_ptr: np.ndarray,
     slots: np.ndarray,
+    slot_vpost: np.ndarray,
     slot_occupation: np.ndarray,
     slot_informal: np.ndarray,
     slot_offer: np.ndarray,
@@ -436,16 +536,16 @@ def screen_applications(
     minimum_wage: float,
     screen_digital: float,
     screen_language: float,
-    screened_post: np.ndarray,
+    screened_vpost: np.ndarray,
     screened_key: np.ndarray,
 ) -> None:
     """Send and screen every searcher's applications, in parallel over searchers.
 
     Application ``a`` of searcher ``s`` is written at ``app_start[s] + a``: the post it
-    reaches and passes screening at, with its priority key, or post -1 if it is lost or
-    rejected. The draws are tied to (worker, application, purpose), so the checks can
-    come in any order (the cheapest rejections first) and threads give the serial
-    result.
+    reaches and passes screening at (its vpost, the compact index of posts with a
+    vacancy), with its priority key, or -1 if it is lost or rejected. The draws are tied
+    to (worker, application, purpose), so the checks can come in any order (the cheapest
+    rejections first) and threads give the serial result.
     """
     n_occ = occ_skill.shape[0]
     for s in prange(searcher.shape[0]):
@@ -454,7 +554,7 @@ def screen_applications(
         n_i = app_start[s + 1] - app_start[s]
         for a in range(n_i):
             out = app_start[s] + a
-            screened_post[out] = -1
+            screened_vpost[out] = -1
             base = 1 + a * _DRAWS_PER_APPLICATION
             u_slot = uniform(key, month, i, base + 4)
             if u_slot >= p_read:
@@ -510,7 +610,7 @@ def screen_applications(
                     continue
             elif p == w_post[i] or offer < w_wage[i] * (1.0 + ojs_min_gain):
                 continue
-            screened_post[out] = p
+            screened_vpost[out] = slot_vpost[q]
             screened_key[out] = uniform(key, month, i, 1 + n_i * _DRAWS_PER_APPLICATION + a)
 
 
