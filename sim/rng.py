@@ -46,14 +46,14 @@ def stream_generator(seed: int, name: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(int(stream_key(seed, name))))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mix(z: uint64) -> uint64:
     z = (z ^ (z >> uint64(30))) * uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> uint64(27))) * uint64(0x94D049BB133111EB)
     return z ^ (z >> uint64(31))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def uniform(key: uint64, month: int, agent: int, draw: int) -> float:
     """Uniform draw in [0, 1) tied to (stream, month, agent, draw index)."""
     z = _mix(key + uint64(0x9E3779B97F4A7C15) * uint64(month + 1))
@@ -100,3 +100,44 @@ def bucket_pass(
         out_key[end[b]] = keys[k]
         out_index[end[b]] = index[k]
         end[b] += 1
+
+
+@njit(cache=True)
+def order_of_keys(keys: np.ndarray, key_max: float) -> np.ndarray:
+    """Indices that sort ``keys`` (in ``[0, key_max)``, spread about evenly) in ascending order.
+
+    Stable: equal keys keep their order, as with ``np.argsort(kind="stable")``. Expected
+    linear time: keys go into coarse buckets (about 256 each), each coarse bucket into as
+    many fine buckets as it holds keys (:func:`bucket_pass`), and an insertion sort
+    finishes, moving each key past about one other.
+    """
+    n = keys.shape[0]
+    n_coarse = max(1, min(n >> 8, 4096))
+    coarse_key = np.empty(n)
+    coarse_index = np.empty(n, dtype=np.int64)
+    end = np.empty(n_coarse + 1, dtype=np.int64)
+    scale = 1.0 / key_max
+    bucket_pass(keys, np.arange(n), 0, n, scale, 0.0, n_coarse, coarse_key, coarse_index, end)
+    sorted_key = np.empty(n)
+    order = np.empty(n, dtype=np.int64)
+    fine_end = np.empty(n + 1, dtype=np.int64)
+    lo = 0
+    for c in range(n_coarse):
+        hi = end[c]
+        # Keys of coarse bucket c lie in [c, c + 1) * key_max / n_coarse.
+        bucket_pass(
+            coarse_key, coarse_index, lo, hi, scale * n_coarse, float(c), hi - lo,
+            sorted_key, order, fine_end,
+        )  # fmt: skip
+        lo = hi
+    for a in range(1, n):
+        v = sorted_key[a]
+        j = order[a]
+        b = a - 1
+        while b >= 0 and sorted_key[b] > v:
+            sorted_key[b + 1] = sorted_key[b]
+            order[b + 1] = order[b]
+            b -= 1
+        sorted_key[b + 1] = v
+        order[b + 1] = j
+    return order

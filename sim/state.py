@@ -861,7 +861,7 @@ def _legal_status(
         out[i] = IRREGULAR if u[i] < irregular_share[group[i]] else REGULAR
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _clip_share(x: float) -> float:
     """``x`` clipped to [0.05, 0.98] as ``numpy.clip`` does (NaN stays NaN)."""
     if x < 0.05:

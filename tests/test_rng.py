@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from sim.rng import bucket_pass, stream_generator, stream_key, uniform
+from sim.rng import bucket_pass, order_of_keys, stream_generator, stream_key, uniform
 
 
 @njit  # not cached: a cache written by tests would outlive edits to them
@@ -53,3 +53,12 @@ def test_bucket_pass_is_a_stable_counting_sort():
     assert np.array_equal(keys[out_index], out_key)
     for b in range(64):  # within a bucket, input order
         assert np.all(np.diff(out_index[bucket == b]) > 0)
+
+
+def test_order_of_keys_is_a_stable_argsort():
+    u = _draws(stream_key(3, "order"), 1, 50_000, 0) * 2.0
+    assert np.array_equal(order_of_keys(u, 2.0), np.argsort(u, kind="stable"))
+    tied = np.repeat(u[:300], 3)[::-1].copy()
+    assert np.array_equal(order_of_keys(tied, 2.0), np.argsort(tied, kind="stable"))
+    assert order_of_keys(np.zeros(0), 1.0).shape == (0,)
+    assert np.array_equal(order_of_keys(np.array([0.3]), 1.0), [0])

@@ -388,18 +388,16 @@ def hire_in_key_order(
     Applications, each a priority key (uniform in [0, 1)) and a pair ``searcher << 32 |
     vpost``, are taken in ascending key: one is accepted if its searcher is not hired yet
     and its post has a vacancy left (``remaining``, by vpost, is used up). The result is
-    that of taking them in the order of ``np.argsort(app_key)``, in linear time and
-    mostly in cache: the applications are spread into coarse key buckets and each
-    bucket, in turn, first drops the applications that can no longer succeed (their
-    searcher hired or their post full; both only become true as hiring goes on), then
-    sorts the rest (:func:`sim.rng.bucket_pass` and an insertion sort). Posts fill early,
-    so little is sorted. Equal keys among the sorted applications, whose order is
-    argsort's choice, send the whole month to ``np.argsort``; equal keys among dropped
-    applications cannot change the result.
+    that of taking them in the order of ``np.argsort(app_key, kind="stable")`` (equal
+    keys in the order of the applications), in linear time and mostly in cache: the
+    applications are spread into coarse key buckets and each bucket, in turn, first
+    drops the applications that can no longer succeed (their searcher hired or their
+    post full; both only become true as hiring goes on), then sorts the rest
+    (:func:`sim.rng.bucket_pass` and a stable insertion sort). Posts fill early, so
+    little is sorted.
     """
     n = app_key.shape[0]
     hired = np.zeros(n_searchers, dtype=np.bool_)
-    start_remaining = remaining.copy()
     hires = np.empty(min(n, n_searchers), dtype=np.int64)
     n_hires = 0
     n_coarse = max(1, min(n >> 8, 4096))
@@ -438,10 +436,6 @@ def hire_in_key_order(
                 sorted_key[b + 1] = sorted_key[b]
                 sorted_pair[b + 1] = sorted_pair[b]
                 b -= 1
-            if b >= 0 and sorted_key[b] == v:
-                for q in range(remaining.shape[0]):
-                    remaining[q] = start_remaining[q]
-                return _hire_in_argsort_order(app_key, app_pair, remaining, n_searchers)
             sorted_key[b + 1] = v
             sorted_pair[b + 1] = pair
         for k in range(n_live):
@@ -454,27 +448,6 @@ def hire_in_key_order(
             remaining[q] -= 1
             hires[n_hires] = pair
             n_hires += 1
-    return hires[:n_hires]
-
-
-@njit(cache=True)
-def _hire_in_argsort_order(
-    app_key: np.ndarray, app_pair: np.ndarray, remaining: np.ndarray, n_searchers: int
-) -> np.ndarray:
-    """:func:`hire_in_key_order` by ``np.argsort`` (the rare months with equal keys)."""
-    hired = np.zeros(n_searchers, dtype=np.bool_)
-    hires = np.empty(min(app_key.shape[0], n_searchers), dtype=np.int64)
-    n_hires = 0
-    for j in np.argsort(app_key):
-        pair = app_pair[j]
-        s = pair >> 32
-        q = pair & 0xFFFFFFFF
-        if hired[s] or remaining[q] <= 0:
-            continue
-        hired[s] = True
-        remaining[q] -= 1
-        hires[n_hires] = pair
-        n_hires += 1
     return hires[:n_hires]
 
 

@@ -536,14 +536,25 @@ def _gravity_fixed_point(
         for r in range(n_reg):
             h = h * np.int64(1000003) ^ bits[r]
         for earlier in range(step - 1, -1, -1):
-            if seen_hash[earlier] == h and np.array_equal(seen[earlier], bits):
+            if seen_hash[earlier] == h and _same_row(seen, earlier, bits):
                 period = step - earlier
                 step += (n_iterations - step) // period * period
                 skipped = True
                 break
-        seen[step] = bits
+        # Element by element: cheaper to compile than assigning the row.
+        for r in range(n_reg):
+            seen[step, r] = bits[r]
         seen_hash[step] = h
     return amenity, net, flow
+
+
+@njit(cache=True)
+def _same_row(table: np.ndarray, row: int, values: np.ndarray) -> bool:
+    """``table[row]`` equals ``values`` element by element."""
+    for j in range(values.shape[0]):
+        if table[row, j] != values[j]:
+            return False
+    return True
 
 
 def _stochastic_round(x: float, u: float) -> int:

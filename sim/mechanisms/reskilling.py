@@ -84,7 +84,7 @@ from numba import njit
 from sim.data import GROUPS
 from sim.mechanisms.benefits import benefit_amount
 from sim.mechanisms.migration import employed_share
-from sim.rng import logistic, stream_key, uniform
+from sim.rng import logistic, order_of_keys, stream_key, uniform
 from sim.state import EMPLOYED, IN_TRAINING, LONG_TERM_MONTHS, REGULAR, UNEMPLOYED
 
 if TYPE_CHECKING:
@@ -491,7 +491,7 @@ def reskilling_kernel(
         ):
             app_key[n_app] += 1.0
         n_app += 1
-    order = np.argsort(app_key[:n_app])
+    order = order_of_keys(app_key[:n_app], 2.0)
     starts = 0
     employed_starts = 0
     for k in range(n_app):

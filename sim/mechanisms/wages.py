@@ -172,7 +172,7 @@ def _floor_wages(
             w_reservation[i] = _at_least(w_reservation[i], floor)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _at_least(x: float, floor: float) -> float:
     """``numpy.maximum(x, floor)``: NaN stays NaN."""
     return floor if x < floor else x
