@@ -108,8 +108,8 @@ def order_of_keys(keys: np.ndarray, key_max: float) -> np.ndarray:
 
     Stable: equal keys keep their order, as with ``np.argsort(kind="stable")``. Expected
     linear time: keys go into coarse buckets (about 256 each), each coarse bucket into as
-    many fine buckets as it holds keys (:func:`bucket_pass`), and an insertion sort
-    finishes, moving each key past about one other.
+    many fine buckets as it holds keys (:func:`bucket_pass`), and
+    :func:`insertion_sort` finishes, moving each key past about one other.
     """
     n = keys.shape[0]
     n_coarse = max(1, min(n >> 8, 4096))
@@ -130,14 +130,24 @@ def order_of_keys(keys: np.ndarray, key_max: float) -> np.ndarray:
             sorted_key, order, fine_end,
         )  # fmt: skip
         lo = hi
-    for a in range(1, n):
-        v = sorted_key[a]
-        j = order[a]
-        b = a - 1
-        while b >= 0 and sorted_key[b] > v:
-            sorted_key[b + 1] = sorted_key[b]
-            order[b + 1] = order[b]
-            b -= 1
-        sorted_key[b + 1] = v
-        order[b + 1] = j
+    insertion_sort(sorted_key, order, n)
     return order
+
+
+@njit(cache=True)
+def insertion_sort(keys: np.ndarray, payload: np.ndarray, n: int) -> None:
+    """Sort ``keys[:n]`` ascending in place, moving ``payload`` along; stable.
+
+    Linear when each key is only a few places from its rank, as after a
+    :func:`bucket_pass` into about as many buckets as keys.
+    """
+    for a in range(1, n):
+        v = keys[a]
+        carried = payload[a]
+        b = a - 1
+        while b >= 0 and keys[b] > v:
+            keys[b + 1] = keys[b]
+            payload[b + 1] = payload[b]
+            b -= 1
+        keys[b + 1] = v
+        payload[b + 1] = carried

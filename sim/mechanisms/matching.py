@@ -60,7 +60,7 @@ from numba import njit, prange
 
 from sim.config import MigrationConfig
 from sim.data import GROUPS
-from sim.rng import bucket_pass, stream_key, uniform
+from sim.rng import bucket_pass, insertion_sort, stream_key, uniform
 from sim.state import EMPLOYED, IRREGULAR, REGULAR, UNEMPLOYED
 
 NATIVE = GROUPS.index("native")
@@ -393,8 +393,8 @@ def hire_in_key_order(
     applications are spread into coarse key buckets and each bucket, in turn, first
     drops the applications that can no longer succeed (their searcher hired or their
     post full; both only become true as hiring goes on), then sorts the rest
-    (:func:`sim.rng.bucket_pass` and a stable insertion sort). Posts fill early, so
-    little is sorted.
+    (:func:`sim.rng.bucket_pass`, then :func:`sim.rng.insertion_sort`, stable). Posts
+    fill early, so little is sorted.
     """
     n = app_key.shape[0]
     hired = np.zeros(n_searchers, dtype=np.bool_)
@@ -428,16 +428,7 @@ def hire_in_key_order(
             live_key, live_pair, 0, n_live, float(n_coarse), float(c), n_live,
             sorted_key, sorted_pair, fine_end,
         )  # fmt: skip
-        for a in range(1, n_live):
-            v = sorted_key[a]
-            pair = sorted_pair[a]
-            b = a - 1
-            while b >= 0 and sorted_key[b] > v:
-                sorted_key[b + 1] = sorted_key[b]
-                sorted_pair[b + 1] = sorted_pair[b]
-                b -= 1
-            sorted_key[b + 1] = v
-            sorted_pair[b + 1] = pair
+        insertion_sort(sorted_key, sorted_pair, n_live)
         for k in range(n_live):
             pair = sorted_pair[k]
             s = pair >> 32
