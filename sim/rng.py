@@ -47,7 +47,8 @@ def stream_generator(seed: int, name: str) -> np.random.Generator:
 
 
 @njit(cache=True)
-def _mix(z: uint64) -> uint64:
+def mix64(z: uint64) -> uint64:
+    """SplitMix64's finaliser: a bijective 64-bit hash of ``z``."""
     z = (z ^ (z >> uint64(30))) * uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> uint64(27))) * uint64(0x94D049BB133111EB)
     return z ^ (z >> uint64(31))
@@ -56,9 +57,9 @@ def _mix(z: uint64) -> uint64:
 @njit(cache=True)
 def uniform(key: uint64, month: int, agent: int, draw: int) -> float:
     """Uniform draw in [0, 1) tied to (stream, month, agent, draw index)."""
-    z = _mix(key + uint64(0x9E3779B97F4A7C15) * uint64(month + 1))
-    z = _mix(z ^ (uint64(agent) * uint64(0xD1B54A32D192ED03)))
-    z = _mix(z + uint64(draw) * uint64(0x8CB92BA72F3D8DD7))
+    z = mix64(key + uint64(0x9E3779B97F4A7C15) * uint64(month + 1))
+    z = mix64(z ^ (uint64(agent) * uint64(0xD1B54A32D192ED03)))
+    z = mix64(z + uint64(draw) * uint64(0x8CB92BA72F3D8DD7))
     return float(z >> uint64(11)) * (1.0 / 9007199254740992.0)
 
 

@@ -108,6 +108,26 @@ def test_accounting_check_catches_a_broken_state(tiny_cfg):
         check_accounts(model.workers, model.posts, model.n_agents)
 
 
+def test_accounting_check_catches_jobs_moved_between_posts(tiny_cfg):
+    """Totals that still add up do not hide a post whose holders changed."""
+    model = LabourMarketModel(tiny_cfg)
+    w, p = model.workers, model.posts
+    held = np.flatnonzero(w.status == EMPLOYED)
+    i = int(held[0])
+    other = int(np.flatnonzero(np.arange(p.n) != w.post[i])[-1])
+    first = min(int(w.post[i]), other)
+    w.post[i] = other  # the worker moves; neither post's filled jobs follow
+    with pytest.raises(AccountingError, match=f"post {first} counts a different number"):
+        check_accounts(w, p, model.n_agents)
+    model = LabourMarketModel(tiny_cfg)
+    p = model.posts
+    a, b = np.flatnonzero(p.filled > 0)[:2]
+    p.filled[a] -= 1  # one job moved in the books only: the sum of filled is unchanged
+    p.filled[b] += 1
+    with pytest.raises(AccountingError, match=f"post {min(a, b)} counts a different number"):
+        check_accounts(model.workers, p, model.n_agents)
+
+
 def _tables(**overrides):
     cfg = compose_config("baseline", **overrides)
     return simulate(cfg)[0]

@@ -63,8 +63,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
+from sim.chunks import flagged_indices
 from sim.config import TECHNOLOGIES, LabsimConfig
 from sim.data import GROUPS, Dataset
 from sim.rng import stream_key, uniform
@@ -315,6 +316,15 @@ def posts_of_cutting_firms(
     return out[:n]
 
 
+@njit(cache=True, parallel=True)
+def holds_touched_post(
+    w_status: np.ndarray, w_post: np.ndarray, touched: np.ndarray, concerned: np.ndarray
+) -> None:
+    """Set ``concerned[i]``: worker ``i`` is employed in a post with ``touched`` set."""
+    for i in prange(w_status.shape[0]):
+        concerned[i] = w_status[i] == EMPLOYED and touched[w_post[i]] != 0
+
+
 @njit(cache=True)
 def displacement_kernel(
     w_status: np.ndarray,
@@ -365,12 +375,11 @@ def displacement_kernel(
             touched[p] += 2
     displaced = 0
     redeployed = 0
-    for i in range(w_status.shape[0]):
-        if w_status[i] != EMPLOYED:
-            continue
+    # The employed of touched posts, listed in parallel, then served in worker order.
+    concerned = np.empty(w_status.shape[0], dtype=np.bool_)
+    holds_touched_post(w_status, w_post, touched, concerned)
+    for i in flagged_indices(concerned):
         p = w_post[i]
-        if touched[p] == 0:
-            continue
         if post_wage_factor[p] != 1.0:
             w_wage[i] *= post_wage_factor[p]
         if touched[p] >= 2 and uniform(key, tick, i, 32) < p_cut[p]:

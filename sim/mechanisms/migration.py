@@ -75,6 +75,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
+from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, flagged_indices
 from sim.data import GROUPS
 from sim.mechanisms.matching import Matching, draw_destination, gravity_prior, vacancy_slots
 from sim.rng import logistic, stream_key, uniform
@@ -304,9 +305,8 @@ def migration_kernel(
     subsidised = 0
     returns = 0
     emigrants = 0
-    for i in range(n):
-        if action[i] == 0:
-            continue
+    # The few who act, listed in parallel, then applied in worker order.
+    for i in flagged_indices(action):
         g = w_group[i]
         if action[i] == 1:
             if w_status[i] == EMPLOYED:
@@ -876,7 +876,7 @@ def _priorities(pool: np.ndarray, key: np.uint64, tick: int) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def filled_jobs_and_pay(
     p_region: np.ndarray,
     p_occupation: np.ndarray,
@@ -885,23 +885,46 @@ def filled_jobs_and_pay(
     occ_major: np.ndarray,
     n_regions: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Filled jobs and their offers' sum (KZT per month) by cell ``region * 9 + major - 1``."""
-    jobs = np.zeros(n_regions * _N_MAJOR)
-    pay = np.zeros(n_regions * _N_MAJOR)
-    for p in range(p_region.shape[0]):
-        c = p_region[p] * _N_MAJOR + occ_major[p_occupation[p]] - 1
-        jobs[c] += p_filled[p]
-        pay[c] += p_filled[p] * np.float64(p_wage_offer[p])
+    """Filled jobs and their offers' sum (KZT per month) by cell ``region * 9 + major - 1``.
+
+    Summed in parallel over fixed chunks of posts (:mod:`sim.chunks`), added in chunk
+    order.
+    """
+    n_posts = p_region.shape[0]
+    n_cells = n_regions * _N_MAJOR
+    n_chunks = chunk_count(n_posts, TABLE_CHUNK_MIN)
+    c_jobs = np.zeros((n_chunks, n_cells))
+    c_pay = np.zeros((n_chunks, n_cells))
+    for k in prange(n_chunks):
+        lo, hi = chunk_bounds(n_posts, n_chunks, k)
+        for p in range(lo, hi):
+            c = p_region[p] * _N_MAJOR + occ_major[p_occupation[p]] - 1
+            c_jobs[k, c] += p_filled[p]
+            c_pay[k, c] += p_filled[p] * np.float64(p_wage_offer[p])
+    jobs = np.zeros(n_cells)
+    pay = np.zeros(n_cells)
+    for k in range(n_chunks):
+        for c in range(n_cells):
+            jobs[c] += c_jobs[k, c]
+            pay[c] += c_pay[k, c]
     return jobs, pay
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def labour_force_by_region(status: np.ndarray, region: np.ndarray, n_regions: int) -> np.ndarray:
-    """Employed and unemployed workers by region (agents)."""
+    """Employed and unemployed workers by region (agents), counted in parallel chunks."""
+    n = status.shape[0]
+    n_chunks = chunk_count(n, TABLE_CHUNK_MIN)
+    counts = np.zeros((n_chunks, n_regions), dtype=np.int64)
+    for k in prange(n_chunks):
+        lo, hi = chunk_bounds(n, n_chunks, k)
+        for i in range(lo, hi):
+            if status[i] == EMPLOYED or status[i] == UNEMPLOYED:
+                counts[k, region[i]] += 1
     out = np.zeros(n_regions, dtype=np.int64)
-    for i in range(status.shape[0]):
-        if status[i] == EMPLOYED or status[i] == UNEMPLOYED:
-            out[region[i]] += 1
+    for k in range(n_chunks):
+        for r in range(n_regions):
+            out[r] += counts[k, r]
     return out
 
 

@@ -79,8 +79,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
+from sim.chunks import flagged_indices
 from sim.data import GROUPS
 from sim.mechanisms.benefits import benefit_amount
 from sim.mechanisms.migration import employed_share
@@ -284,6 +285,28 @@ def success_probability(
     return 1.0 / (1.0 + np.exp(-logit))
 
 
+@njit(cache=True, parallel=True)
+def concerned_flags(
+    w_status: np.ndarray,
+    w_post: np.ndarray,
+    p_attrition_until: np.ndarray,
+    employed_at_risk: bool,
+    tick: int,
+    concerned: np.ndarray,
+) -> None:
+    """Set ``concerned[i]``: worker ``i`` is in training or may apply for a course this
+    month (unemployed, or employed in a post whose cuts wait for attrition when
+    ``employed_at_risk``). Each flag is the worker's own, so threads give the serial
+    result."""
+    for i in prange(w_status.shape[0]):
+        s = w_status[i]
+        concerned[i] = (
+            s == IN_TRAINING
+            or s == UNEMPLOYED
+            or (s == EMPLOYED and employed_at_risk and p_attrition_until[w_post[i]] >= tick)
+        )
+
+
 @njit(cache=True)
 def reskilling_kernel(
     w_status: np.ndarray,
@@ -370,7 +393,10 @@ def reskilling_kernel(
     n_app = 0
     completions = 0
     successes = 0
-    for i in range(n):
+    # Trainees and who might apply, listed in parallel; the rest pass no rule below.
+    concerned = np.empty(n, dtype=np.bool_)
+    concerned_flags(w_status, w_post, p_attrition_until, employed_at_risk, tick, concerned)
+    for i in flagged_indices(concerned):
         s = w_status[i]
         if s == IN_TRAINING:
             if w_months[i] == 0:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
+from sim.chunks import flagged_indices
 from sim.rng import stream_key, uniform
 from sim.state import EMPLOYED, UNEMPLOYED
 
@@ -40,6 +41,29 @@ def quit_draws(
     worker's draw is their own, so threads give the serial result)."""
     for i in prange(status.shape[0]):
         quitting[i] = status[i] == EMPLOYED and uniform(key, month, i, 0) < p_quit
+
+
+@njit(cache=True, parallel=True)
+def layoff_draws(
+    status: np.ndarray,
+    post: np.ndarray,
+    shedding: np.ndarray,
+    p_layoff: np.ndarray,
+    key: np.uint64,
+    month: int,
+    laid_off: np.ndarray,
+) -> None:
+    """Set ``laid_off[i]``: employed worker ``i`` of a shedding post is laid off.
+
+    ``p_layoff`` is fixed for the month before anyone is laid off, so each worker's
+    decision is their own draw and threads give the serial result.
+    """
+    for i in prange(status.shape[0]):
+        laid_off[i] = (
+            status[i] == EMPLOYED
+            and shedding[post[i]]
+            and uniform(key, month, i, 1) < p_layoff[post[i]]
+        )
 
 
 @njit(cache=True)
@@ -60,42 +84,39 @@ def separations_kernel(
     reservation_ratio: float,
     minimum_wage: float,
 ) -> tuple[int, int]:
-    """Apply quits then layoffs in place; return (quits, layoffs) in agents."""
+    """Apply quits then layoffs in place; return (quits, layoffs) in agents.
+
+    Who separates is drawn for all workers in parallel; the few who do are then listed
+    (:func:`sim.chunks.flagged_indices`) and separated in worker order.
+    """
     n = status.shape[0]
-    quitting = np.empty(n, dtype=np.bool_)
-    quit_draws(status, key, month, p_quit, quitting)
-    quits = 0
-    for i in range(n):
-        if quitting[i]:
-            filled[post[i]] -= 1
-            status[i] = UNEMPLOYED
-            post[i] = -1
-            months_in_status[i] = 0
-            reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
-            # A worker who quits has no claim to the job-loss benefit.
-            insured[i] = False
-            quits += 1
-    # Posts that lay off, flagged in a small array: most workers are passed over on it;
-    # ``p_layoff`` is only set, and read, where the flag is up.
-    p_layoff = np.empty(filled.shape[0])
+    separating = np.empty(n, dtype=np.bool_)
+    quit_draws(status, key, month, p_quit, separating)
+    quitters = flagged_indices(separating)
+    for i in quitters:
+        filled[post[i]] -= 1
+        status[i] = UNEMPLOYED
+        post[i] = -1
+        months_in_status[i] = 0
+        reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
+        # A worker who quits has no claim to the job-loss benefit.
+        insured[i] = False
+    p_layoff = np.zeros(filled.shape[0])
     shedding = np.zeros(filled.shape[0], dtype=np.bool_)
     for p in range(filled.shape[0]):
         excess = filled[p] - jobs_desired[p]
         if excess > 0 and attrition_until[p] < month:
             p_layoff[p] = min(1.0, layoff_speed * excess / filled[p])
             shedding[p] = p_layoff[p] > 0.0
-    layoffs = 0
-    for i in range(n):
-        if status[i] == EMPLOYED:
-            p = post[i]
-            if shedding[p] and uniform(key, month, i, 1) < p_layoff[p]:
-                filled[p] -= 1
-                status[i] = UNEMPLOYED
-                post[i] = -1
-                months_in_status[i] = 0
-                reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
-                layoffs += 1
-    return quits, layoffs
+    layoff_draws(status, post, shedding, p_layoff, key, month, separating)
+    laid_off = flagged_indices(separating)
+    for i in laid_off:
+        filled[post[i]] -= 1
+        status[i] = UNEMPLOYED
+        post[i] = -1
+        months_in_status[i] = 0
+        reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
+    return quitters.shape[0], laid_off.shape[0]
 
 
 class Separations:

@@ -31,13 +31,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
+from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count
 from sim.state import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def tightness_kernel(
     w_status: np.ndarray,
     w_region: np.ndarray,
@@ -49,16 +50,36 @@ def tightness_kernel(
     occ_major: np.ndarray,
     n_regions: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Vacancies and unemployed per (region, major group), each of shape (R * 9,)."""
-    v = np.zeros(n_regions * 9)
-    u = np.zeros(n_regions * 9)
-    for p in range(p_filled.shape[0]):
-        gap = p_jobs_desired[p] - p_filled[p]
-        if gap > 0:
-            v[p_region[p] * 9 + occ_major[p_occupation[p]] - 1] += gap
-    for i in range(w_status.shape[0]):
-        if w_status[i] == UNEMPLOYED:
-            u[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1.0
+    """Vacancies and unemployed per (region, major group), each of shape (R * 9,).
+
+    Both are counted in parallel over fixed chunks of posts and workers (whole numbers:
+    the same in any order).
+    """
+    n_cells = n_regions * 9
+    n_posts = p_filled.shape[0]
+    p_chunks = chunk_count(n_posts, TABLE_CHUNK_MIN)
+    open_jobs = np.zeros((p_chunks, n_cells), dtype=np.int64)
+    for k in prange(p_chunks):
+        lo, hi = chunk_bounds(n_posts, p_chunks, k)
+        for p in range(lo, hi):
+            gap = p_jobs_desired[p] - p_filled[p]
+            if gap > 0:
+                open_jobs[k, p_region[p] * 9 + occ_major[p_occupation[p]] - 1] += gap
+    n = w_status.shape[0]
+    w_chunks = chunk_count(n, TABLE_CHUNK_MIN)
+    jobless = np.zeros((w_chunks, n_cells), dtype=np.int64)
+    for k in prange(w_chunks):
+        lo, hi = chunk_bounds(n, w_chunks, k)
+        for i in range(lo, hi):
+            if w_status[i] == UNEMPLOYED:
+                jobless[k, w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
+    v = np.zeros(n_cells)
+    u = np.zeros(n_cells)
+    for c in range(n_cells):
+        for k in range(p_chunks):
+            v[c] += open_jobs[k, c]
+        for k in range(w_chunks):
+            u[c] += jobless[k, c]
     return v, u
 
 

@@ -1,0 +1,50 @@
+"""Fixed chunks for parallel kernels: bounds, counts and listing of flagged agents."""
+
+import numpy as np
+import pytest
+
+from sim.chunks import (
+    CHUNK_MIN,
+    CHUNKS_MAX,
+    TABLE_CHUNK_MIN,
+    chunk_bounds,
+    chunk_count,
+    flagged_indices,
+)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, CHUNK_MIN, CHUNK_MIN + 1, 10 * CHUNK_MIN + 3])
+def test_chunks_cover_every_agent_once_in_order(n):
+    n_chunks = chunk_count(n)
+    bounds = [chunk_bounds(n, n_chunks, c) for c in range(n_chunks)]
+    assert bounds[0][0] == 0 and bounds[-1][1] == n
+    for (_, hi), (lo, _) in zip(bounds[:-1], bounds[1:], strict=True):
+        assert hi == lo
+    sizes = [hi - lo for lo, hi in bounds]
+    assert max(sizes) - min(sizes) <= 1
+
+
+def test_chunk_count_depends_on_agents_only_and_is_capped():
+    assert chunk_count(0) == 1
+    assert chunk_count(CHUNK_MIN) == 1
+    assert chunk_count(CHUNK_MIN + 1) == 2
+    assert chunk_count(10**9) == CHUNKS_MAX
+    assert chunk_count(3 * TABLE_CHUNK_MIN, TABLE_CHUNK_MIN) == 3
+
+
+@pytest.mark.parametrize("n", [0, 5, 3 * CHUNK_MIN + 11])
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8])
+def test_flagged_indices_equal_flatnonzero(n, dtype):
+    rng = np.random.default_rng(n)
+    flag = (rng.random(n) < 0.03).astype(dtype)
+    if dtype == np.int8:
+        flag[flag != 0] = rng.integers(1, 3, int(flag.sum()))
+    got = flagged_indices(flag)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, np.flatnonzero(flag))
+
+
+def test_flagged_indices_all_and_none():
+    n = 2 * CHUNK_MIN + 5
+    np.testing.assert_array_equal(flagged_indices(np.ones(n, np.bool_)), np.arange(n))
+    assert flagged_indices(np.zeros(n, np.bool_)).shape == (0,)
