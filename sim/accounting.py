@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count
+from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, flag_is_set, flag_words
 from sim.rng import mix64
 from sim.state import (
     EMPLOYED,
@@ -104,6 +104,7 @@ def aggregate_workers(
         and the irregular migrants in the labour force (agents).
     """
     n = status.shape[0]
+    informal_bits = flag_words(post_informal)
     n_chunks = chunk_count(n, TABLE_CHUNK_MIN)
     n_status = region_status.shape[1]
     n_reg = region_status.shape[0]
@@ -144,7 +145,7 @@ def aggregate_workers(
                 c_region_wage[c, r] += pay
                 c_occupation_wage[c, o] += pay
                 c_group_wage[c, g] += pay
-                if not post_informal[post[i]]:
+                if not flag_is_set(informal_bits, post[i]):
                     chunk_formal += pay
                 b = wage_bin[i - lo]
                 if b >= 0:

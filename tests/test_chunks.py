@@ -9,6 +9,8 @@ from sim.chunks import (
     TABLE_CHUNK_MIN,
     chunk_bounds,
     chunk_count,
+    flag_is_set,
+    flag_words,
     flagged_indices,
 )
 
@@ -48,3 +50,14 @@ def test_flagged_indices_all_and_none():
     n = 2 * CHUNK_MIN + 5
     np.testing.assert_array_equal(flagged_indices(np.ones(n, np.bool_)), np.arange(n))
     assert flagged_indices(np.zeros(n, np.bool_)).shape == (0,)
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 1000])
+def test_flag_words_pack_every_flag(n):
+    flag = np.random.default_rng(n).random(n) < 0.3
+    words = flag_words(flag)
+    assert words.shape == ((n + 63) // 64,)
+    assert [flag_is_set(words, p) for p in range(n)] == flag.tolist()
+    np.testing.assert_array_equal(
+        np.unpackbits(words.view(np.uint8), bitorder="little")[:n].astype(bool), flag
+    )

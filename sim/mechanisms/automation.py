@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import flagged_indices
+from sim.chunks import flag_is_set, flag_words, flagged_indices
 from sim.config import TECHNOLOGIES, LabsimConfig
 from sim.data import GROUPS, Dataset
 from sim.rng import stream_key, uniform
@@ -320,9 +320,10 @@ def posts_of_cutting_firms(
 def holds_touched_post(
     w_status: np.ndarray, w_post: np.ndarray, touched: np.ndarray, concerned: np.ndarray
 ) -> None:
-    """Set ``concerned[i]``: worker ``i`` is employed in a post with ``touched`` set."""
+    """Set ``concerned[i]``: worker ``i`` is employed in a post whose bit is set in
+    ``touched`` (posts' flags packed by :func:`sim.chunks.flag_words`)."""
     for i in prange(w_status.shape[0]):
-        concerned[i] = w_status[i] == EMPLOYED and touched[w_post[i]] != 0
+        concerned[i] = w_status[i] == EMPLOYED and flag_is_set(touched, w_post[i])
 
 
 @njit(cache=True)
@@ -376,8 +377,10 @@ def displacement_kernel(
     displaced = 0
     redeployed = 0
     # The employed of touched posts, listed in parallel, then served in worker order.
+    if not touched.any():
+        return 0, 0
     concerned = np.empty(w_status.shape[0], dtype=np.bool_)
-    holds_touched_post(w_status, w_post, touched, concerned)
+    holds_touched_post(w_status, w_post, flag_words(touched), concerned)
     for i in flagged_indices(concerned):
         p = w_post[i]
         if post_wage_factor[p] != 1.0:

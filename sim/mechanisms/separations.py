@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import flagged_indices
+from sim.chunks import flag_is_set, flag_words, flagged_indices
 from sim.rng import stream_key, uniform
 from sim.state import EMPLOYED, UNEMPLOYED
 
@@ -55,13 +55,15 @@ def layoff_draws(
 ) -> None:
     """Set ``laid_off[i]``: employed worker ``i`` of a shedding post is laid off.
 
+    ``shedding`` holds the posts' flags packed into bits (:func:`sim.chunks.flag_words`).
+
     ``p_layoff`` is fixed for the month before anyone is laid off, so each worker's
     decision is their own draw and threads give the serial result.
     """
     for i in prange(status.shape[0]):
         laid_off[i] = (
             status[i] == EMPLOYED
-            and shedding[post[i]]
+            and flag_is_set(shedding, post[i])
             and uniform(key, month, i, 1) < p_layoff[post[i]]
         )
 
@@ -108,8 +110,11 @@ def separations_kernel(
         if excess > 0 and attrition_until[p] < month:
             p_layoff[p] = min(1.0, layoff_speed * excess / filled[p])
             shedding[p] = p_layoff[p] > 0.0
-    layoff_draws(status, post, shedding, p_layoff, key, month, separating)
-    laid_off = flagged_indices(separating)
+    if shedding.any():
+        layoff_draws(status, post, flag_words(shedding), p_layoff, key, month, separating)
+        laid_off = flagged_indices(separating)
+    else:
+        laid_off = np.empty(0, dtype=np.int32)
     for i in laid_off:
         filled[post[i]] -= 1
         status[i] = UNEMPLOYED
