@@ -37,9 +37,11 @@ data: $(STAMP)  ## rebuild sim/data/default from ../shared/data
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 
-benchmark: $(STAMP)  ## compile time, wall time, s/month and peak memory at scale 0.01, 0.1, 1
+benchmark: $(STAMP)  ## compile time, wall time, s/month, peak memory; speed-up over Mesa
 	$(BIN)/python benchmarks/run_baseline.py --scales 0.01 0.1 1.0 --months 120 \
 		--json results/benchmark.json
+	$(BIN)/python benchmarks/mesa_reference.py --scales 0.002 0.01 --months 24 --repeats 3 \
+		--json results/benchmark_mesa.json
 
 calibration: $(STAMP)  ## the calibration tables of docs/calibration.md
 	$(BIN)/python experiments/calibration_report.py

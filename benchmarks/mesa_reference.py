@@ -50,8 +50,8 @@ productivity effect, reinstatement jobs, applications to other regions, on-the-j
 search, the burn-in); :func:`check_core_config` refuses a configuration that needs
 more.
 
-Usage: ``python benchmarks/mesa_reference.py [--scales 0.002 ...] [--months 24] [--seed 1]
-[--repeats 3]`` prints agent-months per second of both and the engine's speed-up
+Usage: ``python benchmarks/mesa_reference.py [--scales 0.002 0.01] [--months 24] [--seed 1]
+[--repeats 3] [--json out.json]`` prints agent-months per second of both and the engine's speed-up
 (warm numba cache, best of the repeats, population generation excluded for both).
 """
 
@@ -60,9 +60,12 @@ from __future__ import annotations
 import argparse
 import bisect
 import copy
+import json
 import math
+import os
 import time
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -1045,10 +1048,11 @@ def main(argv: list[str] | None = None) -> None:
         Command-line arguments (default ``sys.argv[1:]``).
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=float, nargs="+", default=[0.002])
+    parser.add_argument("--scales", type=float, nargs="+", default=[0.002, 0.01])
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
 
     # Warm-up: load every kernel from the numba cache (compile it if the cache is cold).
@@ -1060,6 +1064,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.months} months, seed {args.seed}, best of {args.repeats}; agent-months = "
         "labour-force workers x months (firms not counted); population generation excluded"
     )
+    results = []
     for scale in args.scales:
         runs = [time_once(scale, args.months, args.seed) for _ in range(args.repeats)]
         ref_s = min(r["reference_s"] for r in runs)
@@ -1073,6 +1078,25 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"  array engine  : {eng_s:8.3f} s  {agent_months / eng_s:12,.0f} agent-months/s")
         print(f"  engine speed-up per agent-month: {ref_s / eng_s:,.1f}x")
+        results.append(
+            {
+                "scale": scale,
+                "months": args.months,
+                "workers": workers,
+                "firms": firms,
+                "reference_s": ref_s,
+                "engine_s": eng_s,
+                "reference_agent_months_per_s": agent_months / ref_s,
+                "engine_agent_months_per_s": agent_months / eng_s,
+                "speed_up": ref_s / eng_s,
+            }
+        )
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        tmp = args.json.with_name(args.json.name + ".tmp")
+        payload = {"seed": args.seed, "repeats": args.repeats, "cores": os.cpu_count()}
+        tmp.write_text(json.dumps({**payload, "scales": results}, indent=1))
+        tmp.replace(args.json)
 
 
 if __name__ == "__main__":
