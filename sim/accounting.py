@@ -191,7 +191,7 @@ def _add(total: np.ndarray, part: np.ndarray) -> None:
         flat_total[k] += flat_part[k]
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def aggregate_posts(
     p_region: np.ndarray,
     p_occupation: np.ndarray,
@@ -214,22 +214,46 @@ def aggregate_posts(
     ``tech_adopted`` [technology, region] the month-0 jobs of posts that adopted each
     technology; ``tech_firms_adopting`` and ``tech_firms_aware`` [technology, region]
     the firms with a post that adopted it (``f_adopted``) and the firms aware of it.
+
+    Posts and firms are added up in parallel over fixed chunks (:mod:`sim.chunks`), the
+    chunks' sums in chunk order.
     """
     n_tech = adopted.shape[1]
-    for p in range(p_region.shape[0]):
-        r = p_region[p]
-        automated = jobs_base_initial[p] * automated_share[p]
-        region_automation[r] += automated
-        occupation_automation[p_occupation[p]] += automated
-        for k in range(n_tech):
-            if adopted[p, k] >= 0:
-                tech_adopted[k, r] += jobs_base_initial[p]
-    for f in range(f_region.shape[0]):
-        for k in range(n_tech):
-            if f_adopted[f, k]:
-                tech_firms_adopting[k, f_region[f]] += 1.0
-            if f_aware[f, k]:
-                tech_firms_aware[k, f_region[f]] += 1.0
+    n_posts = p_region.shape[0]
+    n_reg = region_automation.shape[0]
+    n_chunks = chunk_count(n_posts, TABLE_CHUNK_MIN)
+    c_region = np.zeros((n_chunks, n_reg))
+    c_occupation = np.zeros((n_chunks, occupation_automation.shape[0]))
+    c_adopted = np.zeros((n_chunks, n_tech, n_reg))
+    for c in prange(n_chunks):
+        lo, hi = chunk_bounds(n_posts, n_chunks, c)
+        for p in range(lo, hi):
+            r = p_region[p]
+            automated = jobs_base_initial[p] * automated_share[p]
+            c_region[c, r] += automated
+            c_occupation[c, p_occupation[p]] += automated
+            for k in range(n_tech):
+                if adopted[p, k] >= 0:
+                    c_adopted[c, k, r] += jobs_base_initial[p]
+    for c in range(n_chunks):
+        _add(region_automation, c_region[c])
+        _add(occupation_automation, c_occupation[c])
+        _add(tech_adopted, c_adopted[c])
+    n_firms = f_region.shape[0]
+    f_chunks = chunk_count(n_firms, TABLE_CHUNK_MIN)
+    c_adopting = np.zeros((f_chunks, n_tech, n_reg))
+    c_aware = np.zeros((f_chunks, n_tech, n_reg))
+    for c in prange(f_chunks):
+        lo, hi = chunk_bounds(n_firms, f_chunks, c)
+        for f in range(lo, hi):
+            for k in range(n_tech):
+                if f_adopted[f, k]:
+                    c_adopting[c, k, f_region[f]] += 1.0
+                if f_aware[f, k]:
+                    c_aware[c, k, f_region[f]] += 1.0
+    for c in range(f_chunks):
+        _add(tech_firms_adopting, c_adopting[c])
+        _add(tech_firms_aware, c_aware[c])
 
 
 @njit(cache=True)
