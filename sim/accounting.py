@@ -9,9 +9,16 @@ of automation and technology adoption.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, flag_is_set, flag_words
+from sim.chunks import (
+    TABLE_CHUNK_MIN,
+    chunk_bounds,
+    chunk_count,
+    flag_is_set,
+    flag_words,
+    run_in_chunks,
+)
 from sim.rng import mix64
 from sim.state import (
     EMPLOYED,
@@ -50,7 +57,81 @@ def log_wage_bins(
             wage_bin[i - lo] = -1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
+def _aggregate_workers_chunks(
+    c_lo: int,
+    c_hi: int,
+    n_chunks: int,
+    status: np.ndarray,
+    region: np.ndarray,
+    occupation: np.ndarray,
+    group: np.ndarray,
+    wage: np.ndarray,
+    weight: np.ndarray,
+    post: np.ndarray,
+    informal_bits: np.ndarray,
+    legal_status: np.ndarray,
+    months_in_status: np.ndarray,
+    ti_displaced: np.ndarray,
+    month: int,
+    long_term_months: int,
+    c_region_status: np.ndarray,
+    c_region_wage: np.ndarray,
+    c_occupation_status: np.ndarray,
+    c_occupation_wage: np.ndarray,
+    c_group_status: np.ndarray,
+    c_group_wage: np.ndarray,
+    c_wage_count: np.ndarray,
+    c_wage_pay: np.ndarray,
+    c_long_term: np.ndarray,
+    c_displaced_long_term: np.ndarray,
+    c_displaced_jobless: np.ndarray,
+    c_formal_pay: np.ndarray,
+    c_irregular: np.ndarray,
+) -> None:
+    n = status.shape[0]
+    for c in range(c_lo, c_hi):
+        lo, hi = chunk_bounds(n, n_chunks, c)
+        chunk_formal = 0.0
+        chunk_irregular = 0
+        # The chunk's wage bins first: a sum that waits on a logarithm runs about twice
+        # as slow as the two loops.
+        wage_bin = np.empty(hi - lo, dtype=np.int16)
+        log_wage_bins(status, wage, lo, hi, wage_bin)
+        for i in range(lo, hi):
+            s = status[i]
+            w = weight[i]
+            r = region[i]
+            o = occupation[i]
+            g = group[i]
+            c_region_status[c, r, s] += w
+            c_occupation_status[c, o, s] += w
+            c_group_status[c, g, s] += w
+            if s == EMPLOYED:
+                pay = w * wage[i]
+                c_region_wage[c, r] += pay
+                c_occupation_wage[c, o] += pay
+                c_group_wage[c, g] += pay
+                if not flag_is_set(informal_bits, post[i]):
+                    chunk_formal += pay
+                b = wage_bin[i - lo]
+                if b >= 0:
+                    c_wage_count[c, b] += w
+                    c_wage_pay[c, b] += pay
+            elif s <= IN_TRAINING:
+                t = ti_displaced[i]
+                if s == UNEMPLOYED and months_in_status[i] >= long_term_months:
+                    c_long_term[c, g] += w
+                    if t >= 0:
+                        c_displaced_long_term[c, g] += w
+                if t >= 0 and month - t >= long_term_months:
+                    c_displaced_jobless[c, g] += w
+            if s <= IN_TRAINING and legal_status[i] == IRREGULAR:
+                chunk_irregular += 1
+        c_formal_pay[c] = chunk_formal
+        c_irregular[c] = chunk_irregular
+
+
 def aggregate_workers(
     status: np.ndarray,
     region: np.ndarray,
@@ -92,10 +173,11 @@ def aggregate_workers(
       since (unemployed or in training; time in a course counts), a stricter measure
       that shows the lock-in of training.
 
-    The pass runs in parallel over fixed chunks of workers (:mod:`sim.chunks`), each
-    with its own tables, added up in chunk order: the same numbers on any number of
-    threads. Persons are exact (equal weights add without rounding); wage sums differ
-    from a single running sum only in the last bits.
+    The pass runs in parallel over fixed chunks of workers
+    (:func:`sim.chunks.run_in_chunks`), each with its own tables, added up in chunk
+    order: the same numbers on any number of threads. Persons are exact (equal weights
+    add without rounding); wage sums differ from a single running sum only in the last
+    bits.
 
     Returns
     -------
@@ -103,95 +185,122 @@ def aggregate_workers(
         The wage bill of formal jobs (KZT per month, persons), the payroll tax base,
         and the irregular migrants in the labour force (agents).
     """
-    n = status.shape[0]
-    informal_bits = flag_words(post_informal)
-    n_chunks = chunk_count(n, TABLE_CHUNK_MIN)
-    n_status = region_status.shape[1]
-    n_reg = region_status.shape[0]
-    n_occ = occupation_status.shape[0]
-    n_grp = group_status.shape[0]
-    c_region_status = np.zeros((n_chunks, n_reg, n_status))
-    c_occupation_status = np.zeros((n_chunks, n_occ, n_status))
-    c_group_status = np.zeros((n_chunks, n_grp, n_status))
-    c_region_wage = np.zeros((n_chunks, n_reg))
-    c_occupation_wage = np.zeros((n_chunks, n_occ))
-    c_group_wage = np.zeros((n_chunks, n_grp))
-    c_wage_count = np.zeros((n_chunks, GINI_BINS))
-    c_wage_pay = np.zeros((n_chunks, GINI_BINS))
-    c_long_term = np.zeros((n_chunks, n_grp))
-    c_displaced_long_term = np.zeros((n_chunks, n_grp))
-    c_displaced_jobless = np.zeros((n_chunks, n_grp))
+    n_chunks = chunk_count(status.shape[0], TABLE_CHUNK_MIN)
+
+    def tables(*shape: int) -> np.ndarray:
+        return np.zeros((n_chunks, *shape))
+
+    c_region_status = tables(*region_status.shape)
+    c_occupation_status = tables(*occupation_status.shape)
+    c_group_status = tables(*group_status.shape)
+    c_region_wage = tables(region_wage.shape[0])
+    c_occupation_wage = tables(occupation_wage.shape[0])
+    c_group_wage = tables(group_wage.shape[0])
+    c_wage_count = tables(GINI_BINS)
+    c_wage_pay = tables(GINI_BINS)
+    c_long_term = tables(group_status.shape[0])
+    c_displaced_long_term = tables(group_status.shape[0])
+    c_displaced_jobless = tables(group_status.shape[0])
     c_formal_pay = np.zeros(n_chunks)
     c_irregular = np.zeros(n_chunks, dtype=np.int64)
-    for c in prange(n_chunks):
-        lo, hi = chunk_bounds(n, n_chunks, c)
-        chunk_formal = 0.0
-        chunk_irregular = 0
-        # The chunk's wage bins first: a sum that waits on a logarithm runs about twice
-        # as slow as the two loops.
-        wage_bin = np.empty(hi - lo, dtype=np.int16)
-        log_wage_bins(status, wage, lo, hi, wage_bin)
-        for i in range(lo, hi):
-            s = status[i]
-            w = weight[i]
-            r = region[i]
-            o = occupation[i]
-            g = group[i]
-            c_region_status[c, r, s] += w
-            c_occupation_status[c, o, s] += w
-            c_group_status[c, g, s] += w
-            if s == EMPLOYED:
-                pay = w * wage[i]
-                c_region_wage[c, r] += pay
-                c_occupation_wage[c, o] += pay
-                c_group_wage[c, g] += pay
-                if not flag_is_set(informal_bits, post[i]):
-                    chunk_formal += pay
-                b = wage_bin[i - lo]
-                if b >= 0:
-                    c_wage_count[c, b] += w
-                    c_wage_pay[c, b] += pay
-            elif s <= IN_TRAINING:
-                t = ti_displaced[i]
-                if s == UNEMPLOYED and months_in_status[i] >= long_term_months:
-                    c_long_term[c, g] += w
-                    if t >= 0:
-                        c_displaced_long_term[c, g] += w
-                if t >= 0 and month - t >= long_term_months:
-                    c_displaced_jobless[c, g] += w
-            if s <= IN_TRAINING and legal_status[i] == IRREGULAR:
-                chunk_irregular += 1
-        c_formal_pay[c] = chunk_formal
-        c_irregular[c] = chunk_irregular
-    formal_pay = 0.0
-    irregular = 0
-    for c in range(n_chunks):
-        _add(region_status, c_region_status[c])
-        _add(occupation_status, c_occupation_status[c])
-        _add(group_status, c_group_status[c])
-        _add(region_wage, c_region_wage[c])
-        _add(occupation_wage, c_occupation_wage[c])
-        _add(group_wage, c_group_wage[c])
-        _add(wage_count, c_wage_count[c])
-        _add(wage_pay, c_wage_pay[c])
-        _add(long_term_unemployed, c_long_term[c])
-        _add(displaced_long_term_unemployed, c_displaced_long_term[c])
-        _add(displaced_jobless, c_displaced_jobless[c])
-        formal_pay += c_formal_pay[c]
-        irregular += c_irregular[c]
-    return formal_pay, irregular
+    run_in_chunks(
+        _aggregate_workers_chunks,
+        n_chunks,
+        status,
+        region,
+        occupation,
+        group,
+        wage,
+        weight,
+        post,
+        flag_words(post_informal),
+        legal_status,
+        months_in_status,
+        ti_displaced,
+        month,
+        long_term_months,
+        c_region_status,
+        c_region_wage,
+        c_occupation_status,
+        c_occupation_wage,
+        c_group_status,
+        c_group_wage,
+        c_wage_count,
+        c_wage_pay,
+        c_long_term,
+        c_displaced_long_term,
+        c_displaced_jobless,
+        c_formal_pay,
+        c_irregular,
+    )
+    for total, parts in (
+        (region_status, c_region_status),
+        (region_wage, c_region_wage),
+        (occupation_status, c_occupation_status),
+        (occupation_wage, c_occupation_wage),
+        (group_status, c_group_status),
+        (group_wage, c_group_wage),
+        (wage_count, c_wage_count),
+        (wage_pay, c_wage_pay),
+        (long_term_unemployed, c_long_term),
+        (displaced_long_term_unemployed, c_displaced_long_term),
+        (displaced_jobless, c_displaced_jobless),
+    ):
+        total += parts.sum(axis=0)
+    return float(c_formal_pay.sum()), int(c_irregular.sum())
 
 
-@njit(cache=True)
-def _add(total: np.ndarray, part: np.ndarray) -> None:
-    """``total += part`` element by element, for tables of the same shape (1-D or 2-D)."""
-    flat_total = total.reshape(-1)
-    flat_part = part.reshape(-1)
-    for k in range(flat_total.shape[0]):
-        flat_total[k] += flat_part[k]
+@njit(cache=True, nogil=True)
+def _automation_chunks(
+    c_lo: int,
+    c_hi: int,
+    n_chunks: int,
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    jobs_base_initial: np.ndarray,
+    automated_share: np.ndarray,
+    adopted: np.ndarray,
+    c_region: np.ndarray,
+    c_occupation: np.ndarray,
+    c_adopted: np.ndarray,
+) -> None:
+    n_posts = p_region.shape[0]
+    n_tech = adopted.shape[1]
+    for c in range(c_lo, c_hi):
+        lo, hi = chunk_bounds(n_posts, n_chunks, c)
+        for p in range(lo, hi):
+            r = p_region[p]
+            automated = jobs_base_initial[p] * automated_share[p]
+            c_region[c, r] += automated
+            c_occupation[c, p_occupation[p]] += automated
+            for k in range(n_tech):
+                if adopted[p, k] >= 0:
+                    c_adopted[c, k, r] += jobs_base_initial[p]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
+def _adoption_chunks(
+    c_lo: int,
+    c_hi: int,
+    n_chunks: int,
+    f_region: np.ndarray,
+    f_aware: np.ndarray,
+    f_adopted: np.ndarray,
+    c_adopting: np.ndarray,
+    c_aware: np.ndarray,
+) -> None:
+    n_firms = f_region.shape[0]
+    n_tech = f_aware.shape[1]
+    for c in range(c_lo, c_hi):
+        lo, hi = chunk_bounds(n_firms, n_chunks, c)
+        for f in range(lo, hi):
+            for k in range(n_tech):
+                if f_adopted[f, k]:
+                    c_adopting[c, k, f_region[f]] += 1.0
+                if f_aware[f, k]:
+                    c_aware[c, k, f_region[f]] += 1.0
+
+
 def aggregate_posts(
     p_region: np.ndarray,
     p_occupation: np.ndarray,
@@ -215,45 +324,34 @@ def aggregate_posts(
     technology; ``tech_firms_adopting`` and ``tech_firms_aware`` [technology, region]
     the firms with a post that adopted it (``f_adopted``) and the firms aware of it.
 
-    Posts and firms are added up in parallel over fixed chunks (:mod:`sim.chunks`), the
-    chunks' sums in chunk order.
+    Posts and firms are added up in parallel over fixed chunks
+    (:func:`sim.chunks.run_in_chunks`), the chunks' sums in chunk order.
     """
-    n_tech = adopted.shape[1]
-    n_posts = p_region.shape[0]
-    n_reg = region_automation.shape[0]
-    n_chunks = chunk_count(n_posts, TABLE_CHUNK_MIN)
-    c_region = np.zeros((n_chunks, n_reg))
-    c_occupation = np.zeros((n_chunks, occupation_automation.shape[0]))
-    c_adopted = np.zeros((n_chunks, n_tech, n_reg))
-    for c in prange(n_chunks):
-        lo, hi = chunk_bounds(n_posts, n_chunks, c)
-        for p in range(lo, hi):
-            r = p_region[p]
-            automated = jobs_base_initial[p] * automated_share[p]
-            c_region[c, r] += automated
-            c_occupation[c, p_occupation[p]] += automated
-            for k in range(n_tech):
-                if adopted[p, k] >= 0:
-                    c_adopted[c, k, r] += jobs_base_initial[p]
-    for c in range(n_chunks):
-        _add(region_automation, c_region[c])
-        _add(occupation_automation, c_occupation[c])
-        _add(tech_adopted, c_adopted[c])
-    n_firms = f_region.shape[0]
-    f_chunks = chunk_count(n_firms, TABLE_CHUNK_MIN)
-    c_adopting = np.zeros((f_chunks, n_tech, n_reg))
-    c_aware = np.zeros((f_chunks, n_tech, n_reg))
-    for c in prange(f_chunks):
-        lo, hi = chunk_bounds(n_firms, f_chunks, c)
-        for f in range(lo, hi):
-            for k in range(n_tech):
-                if f_adopted[f, k]:
-                    c_adopting[c, k, f_region[f]] += 1.0
-                if f_aware[f, k]:
-                    c_aware[c, k, f_region[f]] += 1.0
-    for c in range(f_chunks):
-        _add(tech_firms_adopting, c_adopting[c])
-        _add(tech_firms_aware, c_aware[c])
+    n_chunks = chunk_count(p_region.shape[0], TABLE_CHUNK_MIN)
+    c_region = np.zeros((n_chunks, *region_automation.shape))
+    c_occupation = np.zeros((n_chunks, *occupation_automation.shape))
+    c_adopted = np.zeros((n_chunks, *tech_adopted.shape))
+    run_in_chunks(
+        _automation_chunks,
+        n_chunks,
+        p_region,
+        p_occupation,
+        jobs_base_initial,
+        automated_share,
+        adopted,
+        c_region,
+        c_occupation,
+        c_adopted,
+    )
+    region_automation += c_region.sum(axis=0)
+    occupation_automation += c_occupation.sum(axis=0)
+    tech_adopted += c_adopted.sum(axis=0)
+    f_chunks = chunk_count(f_region.shape[0], TABLE_CHUNK_MIN)
+    c_adopting = np.zeros((f_chunks, *tech_firms_adopting.shape))
+    c_aware = np.zeros((f_chunks, *tech_firms_aware.shape))
+    run_in_chunks(_adoption_chunks, f_chunks, f_region, f_aware, f_adopted, c_adopting, c_aware)
+    tech_firms_adopting += c_adopting.sum(axis=0)
+    tech_firms_aware += c_aware.sum(axis=0)
 
 
 @njit(cache=True)
@@ -349,33 +447,20 @@ def _post_hash(p: int) -> np.uint64:
     return mix64(np.uint64(p) + np.uint64(0x9E3779B97F4A7C15))
 
 
-@njit(cache=True, parallel=True)
-def check_checksums(
-    status: np.ndarray, post: np.ndarray, filled: np.ndarray, n_status: int
-) -> tuple[int, int, bool]:
-    """The checks of :func:`check_kernel` in parallel, with jobs compared by checksum.
-
-    Statuses and posts are checked worker by worker, and filled jobs post by post, over
-    fixed chunks (:mod:`sim.chunks`); the first offence in index order is returned as
-    ``check_kernel`` would. Instead of counting each post's holders, which needs a
-    table as long as the posts per thread, the sum of a 64-bit hash of the held post
-    over employed workers is compared with the sum of ``filled[p]`` times the hash of
-    ``p`` over posts (both modulo 2**64). The two are equal when every post's filled
-    jobs equal its holders; a difference in any post changes the first sum by a
-    pseudo-random 64-bit amount, so it goes unnoticed with probability about 2**-64.
-
-    Returns
-    -------
-    (code, index, jobs_agree)
-        Code and index as in :func:`check_kernel` for codes 1, 2 and 4 (code 0: none),
-        and whether the checksums of held and filled jobs agree.
-    """
+@njit(cache=True, nogil=True)
+def _held_chunks(
+    c_lo: int,
+    c_hi: int,
+    n_chunks: int,
+    status: np.ndarray,
+    post: np.ndarray,
+    n_status: int,
+    bad_code: np.ndarray,
+    bad_index: np.ndarray,
+    held: np.ndarray,
+) -> None:
     n = status.shape[0]
-    n_chunks = chunk_count(n)
-    bad_code = np.zeros(n_chunks, dtype=np.int64)
-    bad_index = np.full(n_chunks, -1, dtype=np.int64)
-    held = np.zeros(n_chunks, dtype=np.uint64)
-    for c in prange(n_chunks):
+    for c in range(c_lo, c_hi):
         lo, hi = chunk_bounds(n, n_chunks, c)
         total = np.uint64(0)
         for i in range(lo, hi):
@@ -391,15 +476,15 @@ def check_checksums(
             if s == EMPLOYED:
                 total += _post_hash(post[i])
         held[c] = total
-    for c in range(n_chunks):
-        if bad_code[c]:
-            return bad_code[c], bad_index[c], True
+
+
+@njit(cache=True, nogil=True)
+def _owed_chunks(
+    c_lo: int, c_hi: int, n_chunks: int, filled: np.ndarray, negative: np.ndarray, owed: np.ndarray
+) -> None:
     n_posts = filled.shape[0]
-    p_chunks = chunk_count(n_posts)
-    negative = np.full(p_chunks, -1, dtype=np.int64)
-    owed = np.zeros(p_chunks, dtype=np.uint64)
-    for c in prange(p_chunks):
-        lo, hi = chunk_bounds(n_posts, p_chunks, c)
+    for c in range(c_lo, c_hi):
+        lo, hi = chunk_bounds(n_posts, n_chunks, c)
         total = np.uint64(0)
         for p in range(lo, hi):
             if filled[p] < 0:
@@ -407,16 +492,45 @@ def check_checksums(
                 break
             total += np.uint64(filled[p]) * _post_hash(p)
         owed[c] = total
+
+
+def check_checksums(
+    status: np.ndarray, post: np.ndarray, filled: np.ndarray, n_status: int
+) -> tuple[int, int, bool]:
+    """The checks of :func:`check_kernel` in parallel, with jobs compared by checksum.
+
+    Statuses and posts are checked worker by worker, and filled jobs post by post, over
+    fixed chunks (:func:`sim.chunks.run_in_chunks`); the first offence in index order is returned as
+    ``check_kernel`` would. Instead of counting each post's holders, which needs a
+    table as long as the posts per thread, the sum of a 64-bit hash of the held post
+    over employed workers is compared with the sum of ``filled[p]`` times the hash of
+    ``p`` over posts (both modulo 2**64). The two are equal when every post's filled
+    jobs equal its holders; a difference in any post changes the first sum by a
+    pseudo-random 64-bit amount, so it goes unnoticed with probability about 2**-64.
+
+    Returns
+    -------
+    (code, index, jobs_agree)
+        Code and index as in :func:`check_kernel` for codes 1, 2 and 4 (code 0: none),
+        and whether the checksums of held and filled jobs agree.
+    """
+    n_chunks = chunk_count(status.shape[0])
+    bad_code = np.zeros(n_chunks, dtype=np.int64)
+    bad_index = np.full(n_chunks, -1, dtype=np.int64)
+    held = np.zeros(n_chunks, dtype=np.uint64)
+    run_in_chunks(_held_chunks, n_chunks, status, post, n_status, bad_code, bad_index, held)
+    for c in range(n_chunks):
+        if bad_code[c]:
+            return int(bad_code[c]), int(bad_index[c]), True
+    p_chunks = chunk_count(filled.shape[0])
+    negative = np.full(p_chunks, -1, dtype=np.int64)
+    owed = np.zeros(p_chunks, dtype=np.uint64)
+    run_in_chunks(_owed_chunks, p_chunks, filled, negative, owed)
     for c in range(p_chunks):
         if negative[c] >= 0:
-            return 4, negative[c], True
-    held_total = np.uint64(0)
-    owed_total = np.uint64(0)
-    for c in range(n_chunks):
-        held_total += held[c]
-    for c in range(p_chunks):
-        owed_total += owed[c]
-    return 0, -1, held_total == owed_total
+            return 4, int(negative[c]), True
+    # Unsigned sums wrap around: modulo 2**64, as in the kernels.
+    return 0, -1, bool(held.sum(dtype=np.uint64) == owed.sum(dtype=np.uint64))
 
 
 _MESSAGES = {

@@ -7,10 +7,23 @@ same run therefore gives the same numbers on one thread or many. Lists of agents
 out exactly as a serial pass would give them; floating-point sums are the chunks'
 sums added in chunk order, which a serial pass would round differently in the last
 bits, but always the same way for a given number of agents.
+
+Two ways to run chunks in parallel: inside a kernel, numba's ``prange`` over chunks
+(:func:`flagged_indices`); from Python, :func:`run_in_chunks`, which hands ranges of
+chunks to a pool of threads, each calling a plain ``nogil`` kernel. The second costs
+no parallel-loop compilation (one to two seconds per ``prange`` kernel on a cold
+cache), so the table sums that mechanisms call from Python use it.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -37,35 +50,35 @@ def chunk_bounds(n: int, n_chunks: int, c: int) -> tuple[int, int]:
 
 @njit(cache=True, parallel=True)
 def flagged_indices(flag: np.ndarray) -> np.ndarray:
-    """Indices ``i`` with ``flag[i] != 0``, ascending (int32), counted and listed in parallel.
+    """Indices ``i`` with ``flag[i]`` true, ascending (int32), listed in parallel.
 
-    Equal to ``np.flatnonzero(flag)``: each chunk counts its flags, an exclusive prefix
-    sum over chunks gives where its indices start, then each chunk writes them.
+    Equal to ``np.flatnonzero(flag)``: each chunk lists its indices from where the
+    chunk starts in a work array, then the chunks' lists are joined in chunk order.
+    ``flag`` is a boolean array (one type, so the parallel loop compiles once).
     """
     n = flag.shape[0]
     n_chunks = chunk_count(n)
-    start = np.zeros(n_chunks + 1, dtype=np.int64)
+    listed = np.empty(n, dtype=np.int32)
+    count = np.zeros(n_chunks, dtype=np.int64)
     for c in prange(n_chunks):
         lo, hi = chunk_bounds(n, n_chunks, c)
-        count = 0
+        k = lo
         for i in range(lo, hi):
-            if flag[i] != 0:
-                count += 1
-        start[c + 1] = count
-    for c in range(n_chunks):
-        start[c + 1] += start[c]
-    out = np.empty(start[n_chunks], dtype=np.int32)
-    for c in prange(n_chunks):
-        lo, hi = chunk_bounds(n, n_chunks, c)
-        k = start[c]
-        for i in range(lo, hi):
-            if flag[i] != 0:
-                out[k] = i
+            if flag[i]:
+                listed[k] = i
                 k += 1
+        count[c] = k - lo
+    out = np.empty(count.sum(), dtype=np.int32)
+    m = 0
+    for c in range(n_chunks):
+        lo = chunk_bounds(n, n_chunks, c)[0]
+        for k in range(lo, lo + count[c]):
+            out[m] = listed[k]
+            m += 1
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def flag_words(flag: np.ndarray) -> np.ndarray:
     """``flag`` packed into bits: bit ``p % 64`` of word ``p // 64`` is ``flag[p] != 0``.
 
@@ -75,7 +88,7 @@ def flag_words(flag: np.ndarray) -> np.ndarray:
     """
     n = flag.shape[0]
     words = np.zeros((n + 63) // 64, dtype=np.uint64)
-    for k in prange(words.shape[0]):
+    for k in range(words.shape[0]):
         word = np.uint64(0)
         for b in range(min(64, n - 64 * k)):
             if flag[64 * k + b] != 0:
@@ -88,3 +101,47 @@ def flag_words(flag: np.ndarray) -> np.ndarray:
 def flag_is_set(words: np.ndarray, p: int) -> bool:
     """Whether bit ``p`` of ``words`` (packed by :func:`flag_words`) is set."""
     return (words[p >> 6] >> np.uint64(p & 63)) & np.uint64(1) != 0
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_threads = 0
+_pool_lock = threading.Lock()
+
+
+def _drop_pool() -> None:
+    # A forked child inherits the pool object but not its threads.
+    global _pool, _pool_threads
+    _pool, _pool_threads = None, 0
+
+
+os.register_at_fork(after_in_child=_drop_pool)
+
+
+def run_in_chunks(kernel: Callable[..., None], n_chunks: int, *args: Any) -> None:
+    """Call ``kernel(c_lo, c_hi, n_chunks, *args)`` on ranges of chunks, in parallel.
+
+    The chunks ``0 .. n_chunks - 1`` are split into one contiguous range per thread
+    (numba's thread count, :func:`numba.get_num_threads`: ``NUMBA_NUM_THREADS`` or
+    ``numba.set_num_threads``); the calling thread takes the first range, a pool the
+    others. ``kernel`` must be compiled with ``nogil=True`` and write each chunk's
+    results only to that chunk's entries, so the threads give the serial result.
+    """
+    global _pool, _pool_threads
+    threads = min(numba.get_num_threads(), n_chunks)
+    if threads <= 1:
+        kernel(0, n_chunks, n_chunks, *args)
+        return
+    with _pool_lock:
+        if _pool is None or _pool_threads < threads - 1:
+            # Not shut down: another simulation may still be handing the old pool chunks;
+            # its threads end once it is no longer referenced.
+            _pool = ThreadPoolExecutor(max_workers=threads - 1, thread_name_prefix="labsim-chunks")
+            _pool_threads = threads - 1
+        pool = _pool
+    cuts = [n_chunks * t // threads for t in range(threads + 1)]
+    futures = [
+        pool.submit(kernel, cuts[t], cuts[t + 1], n_chunks, *args) for t in range(1, threads)
+    ]
+    kernel(cuts[0], cuts[1], n_chunks, *args)
+    for future in futures:
+        future.result()

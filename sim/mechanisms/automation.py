@@ -63,9 +63,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from sim.chunks import flag_is_set, flag_words, flagged_indices
+from sim.chunks import flag_is_set, flag_words
 from sim.config import TECHNOLOGIES, LabsimConfig
 from sim.data import GROUPS, Dataset
 from sim.rng import stream_key, uniform
@@ -316,16 +316,6 @@ def posts_of_cutting_firms(
     return out[:n]
 
 
-@njit(cache=True, parallel=True)
-def holds_touched_post(
-    w_status: np.ndarray, w_post: np.ndarray, touched: np.ndarray, concerned: np.ndarray
-) -> None:
-    """Set ``concerned[i]``: worker ``i`` is employed in a post whose bit is set in
-    ``touched`` (posts' flags packed by :func:`sim.chunks.flag_words`)."""
-    for i in prange(w_status.shape[0]):
-        concerned[i] = w_status[i] == EMPLOYED and flag_is_set(touched, w_post[i])
-
-
 @njit(cache=True)
 def displacement_kernel(
     w_status: np.ndarray,
@@ -379,9 +369,11 @@ def displacement_kernel(
     # The employed of touched posts, listed in parallel, then served in worker order.
     if not touched.any():
         return 0, 0
-    concerned = np.empty(w_status.shape[0], dtype=np.bool_)
-    holds_touched_post(w_status, w_post, flag_words(touched), concerned)
-    for i in flagged_indices(concerned):
+    # Packed into bits, the flags stay in cache while workers' posts jump around.
+    touched_bits = flag_words(touched)
+    for i in range(w_status.shape[0]):
+        if w_status[i] != EMPLOYED or not flag_is_set(touched_bits, w_post[i]):
+            continue
         p = w_post[i]
         if post_wage_factor[p] != 1.0:
             w_wage[i] *= post_wage_factor[p]

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import chunk_bounds, chunk_count, flagged_indices
+from sim.chunks import flagged_indices
 from sim.config import MigrationConfig
 from sim.data import GROUPS
 from sim.rng import bucket_pass, insertion_sort, stream_key, uniform
@@ -266,13 +266,13 @@ def matching_kernel(
 
     n = w_status.shape[0]
     # Who searches, decided and listed (in worker order) in parallel.
-    flag = np.empty(n, dtype=np.int8)
-    search_flags(w_status, key, month, p_ojs, flag)
-    searcher = flagged_indices(flag)
+    searching = np.empty(n, dtype=np.bool_)
+    search_flags(w_status, key, month, p_ojs, searching)
+    searcher = flagged_indices(searching)
     n_searchers = searcher.shape[0]
     for s in range(n_searchers):
         i = searcher[s]
-        if flag[i] == 1:
+        if w_status[i] == UNEMPLOYED:
             searchers_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
     # Applications of searcher s occupy [app_start[s], app_start[s + 1]).
     app_start = np.empty(n_searchers + 1, dtype=np.int64)
@@ -334,8 +334,16 @@ def matching_kernel(
     )
     # Valid applications in (searcher, application) order: the order the priority keys
     # are tied to, whatever the number of threads. A hire packs (searcher, vpost).
-    app_key, app_pair = valid_applications(app_start, screened_vpost, screened_key)
-    hires = hire_in_key_order(app_key, app_pair, remaining, n_searchers)
+    app_key = np.empty(screened_vpost.shape[0], dtype=np.float64)
+    app_pair = np.empty(screened_vpost.shape[0], dtype=np.int64)
+    m = 0
+    for s in range(n_searchers):
+        for k in range(app_start[s], app_start[s + 1]):
+            if screened_vpost[k] >= 0:
+                app_key[m] = screened_key[k]
+                app_pair[m] = (np.int64(s) << 32) | screened_vpost[k]
+                m += 1
+    hires = hire_in_key_order(app_key[:m], app_pair[:m], remaining, n_searchers)
     from_unemployment = 0
     job_to_job = 0
     occupation_changes = 0
@@ -433,53 +441,17 @@ def hire_in_key_order(
 
 
 @njit(cache=True, parallel=True)
-def valid_applications(
-    app_start: np.ndarray, screened_vpost: np.ndarray, screened_key: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Priority keys and (searcher << 32 | vpost) pairs of the applications that passed
-    screening, in (searcher, application) order, listed in parallel over fixed chunks of
-    searchers (:mod:`sim.chunks`): the serial order whatever the number of threads."""
-    n_searchers = app_start.shape[0] - 1
-    n_chunks = chunk_count(n_searchers)
-    start = np.zeros(n_chunks + 1, dtype=np.int64)
-    for c in prange(n_chunks):
-        lo, hi = chunk_bounds(n_searchers, n_chunks, c)
-        count = 0
-        for k in range(app_start[lo], app_start[hi]):
-            if screened_vpost[k] >= 0:
-                count += 1
-        start[c + 1] = count
-    for c in range(n_chunks):
-        start[c + 1] += start[c]
-    app_key = np.empty(start[n_chunks], dtype=np.float64)
-    app_pair = np.empty(start[n_chunks], dtype=np.int64)
-    for c in prange(n_chunks):
-        lo, hi = chunk_bounds(n_searchers, n_chunks, c)
-        m = start[c]
-        for s in range(lo, hi):
-            for k in range(app_start[s], app_start[s + 1]):
-                if screened_vpost[k] >= 0:
-                    app_key[m] = screened_key[k]
-                    app_pair[m] = (np.int64(s) << 32) | screened_vpost[k]
-                    m += 1
-    return app_key, app_pair
-
-
-@njit(cache=True, parallel=True)
 def search_flags(
-    w_status: np.ndarray, key: np.uint64, month: int, p_ojs: float, flag: np.ndarray
+    w_status: np.ndarray, key: np.uint64, month: int, p_ojs: float, searching: np.ndarray
 ) -> None:
-    """Set ``flag[i]``: 1 an unemployed searcher, 2 an on-the-job searcher, 0 neither.
+    """Set ``searching[i]``: worker ``i`` is unemployed, or employed and searches on the job.
 
-    Each worker's decision is its own draw, so threads give the serial result.
+    Each worker's decision is their own draw, so threads give the serial result.
     """
     for i in prange(w_status.shape[0]):
-        if w_status[i] == UNEMPLOYED:
-            flag[i] = 1
-        elif w_status[i] == EMPLOYED and uniform(key, month, i, 0) < p_ojs:
-            flag[i] = 2
-        else:
-            flag[i] = 0
+        searching[i] = w_status[i] == UNEMPLOYED or (
+            w_status[i] == EMPLOYED and uniform(key, month, i, 0) < p_ojs
+        )
 
 
 @njit(cache=True, parallel=True)

@@ -75,7 +75,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, flagged_indices
+from sim.chunks import (
+    TABLE_CHUNK_MIN,
+    chunk_bounds,
+    chunk_count,
+    flagged_indices,
+    run_in_chunks,
+)
 from sim.data import GROUPS
 from sim.mechanisms.matching import Matching, draw_destination, gravity_prior, vacancy_slots
 from sim.rng import logistic, stream_key, uniform
@@ -306,7 +312,7 @@ def migration_kernel(
     returns = 0
     emigrants = 0
     # The few who act, listed in parallel, then applied in worker order.
-    for i in flagged_indices(action):
+    for i in flagged_indices(action != 0):
         g = w_group[i]
         if action[i] == 1:
             if w_status[i] == EMPLOYED:
@@ -876,7 +882,28 @@ def _priorities(pool: np.ndarray, key: np.uint64, tick: int) -> np.ndarray:
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
+def _filled_jobs_and_pay_chunks(
+    c_lo: int,
+    c_hi: int,
+    n_chunks: int,
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_filled: np.ndarray,
+    p_wage_offer: np.ndarray,
+    occ_major: np.ndarray,
+    c_jobs: np.ndarray,
+    c_pay: np.ndarray,
+) -> None:
+    n_posts = p_region.shape[0]
+    for k in range(c_lo, c_hi):
+        lo, hi = chunk_bounds(n_posts, n_chunks, k)
+        for p in range(lo, hi):
+            c = p_region[p] * _N_MAJOR + occ_major[p_occupation[p]] - 1
+            c_jobs[k, c] += p_filled[p]
+            c_pay[k, c] += p_filled[p] * np.float64(p_wage_offer[p])
+
+
 def filled_jobs_and_pay(
     p_region: np.ndarray,
     p_occupation: np.ndarray,
@@ -887,45 +914,44 @@ def filled_jobs_and_pay(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Filled jobs and their offers' sum (KZT per month) by cell ``region * 9 + major - 1``.
 
-    Summed in parallel over fixed chunks of posts (:mod:`sim.chunks`), added in chunk
-    order.
+    Summed in parallel over fixed chunks of posts (:func:`sim.chunks.run_in_chunks`),
+    added in chunk order.
     """
-    n_posts = p_region.shape[0]
-    n_cells = n_regions * _N_MAJOR
-    n_chunks = chunk_count(n_posts, TABLE_CHUNK_MIN)
-    c_jobs = np.zeros((n_chunks, n_cells))
-    c_pay = np.zeros((n_chunks, n_cells))
-    for k in prange(n_chunks):
-        lo, hi = chunk_bounds(n_posts, n_chunks, k)
-        for p in range(lo, hi):
-            c = p_region[p] * _N_MAJOR + occ_major[p_occupation[p]] - 1
-            c_jobs[k, c] += p_filled[p]
-            c_pay[k, c] += p_filled[p] * np.float64(p_wage_offer[p])
-    jobs = np.zeros(n_cells)
-    pay = np.zeros(n_cells)
-    for k in range(n_chunks):
-        for c in range(n_cells):
-            jobs[c] += c_jobs[k, c]
-            pay[c] += c_pay[k, c]
-    return jobs, pay
+    n_chunks = chunk_count(p_region.shape[0], TABLE_CHUNK_MIN)
+    c_jobs = np.zeros((n_chunks, n_regions * _N_MAJOR))
+    c_pay = np.zeros((n_chunks, n_regions * _N_MAJOR))
+    run_in_chunks(
+        _filled_jobs_and_pay_chunks,
+        n_chunks,
+        p_region,
+        p_occupation,
+        p_filled,
+        p_wage_offer,
+        occ_major,
+        c_jobs,
+        c_pay,
+    )
+    return c_jobs.sum(axis=0), c_pay.sum(axis=0)
 
 
-@njit(cache=True, parallel=True)
-def labour_force_by_region(status: np.ndarray, region: np.ndarray, n_regions: int) -> np.ndarray:
-    """Employed and unemployed workers by region (agents), counted in parallel chunks."""
+@njit(cache=True, nogil=True)
+def _labour_force_chunks(
+    c_lo: int, c_hi: int, n_chunks: int, status: np.ndarray, region: np.ndarray, counts: np.ndarray
+) -> None:
     n = status.shape[0]
-    n_chunks = chunk_count(n, TABLE_CHUNK_MIN)
-    counts = np.zeros((n_chunks, n_regions), dtype=np.int64)
-    for k in prange(n_chunks):
+    for k in range(c_lo, c_hi):
         lo, hi = chunk_bounds(n, n_chunks, k)
         for i in range(lo, hi):
             if status[i] == EMPLOYED or status[i] == UNEMPLOYED:
                 counts[k, region[i]] += 1
-    out = np.zeros(n_regions, dtype=np.int64)
-    for k in range(n_chunks):
-        for r in range(n_regions):
-            out[r] += counts[k, r]
-    return out
+
+
+def labour_force_by_region(status: np.ndarray, region: np.ndarray, n_regions: int) -> np.ndarray:
+    """Employed and unemployed workers by region (agents), counted in parallel chunks."""
+    n_chunks = chunk_count(status.shape[0], TABLE_CHUNK_MIN)
+    counts = np.zeros((n_chunks, n_regions), dtype=np.int64)
+    run_in_chunks(_labour_force_chunks, n_chunks, status, region, counts)
+    return counts.sum(axis=0)
 
 
 @njit(cache=True)

@@ -79,9 +79,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from sim.chunks import flag_is_set, flag_words, flagged_indices
 from sim.data import GROUPS
 from sim.mechanisms.benefits import benefit_amount
 from sim.mechanisms.migration import employed_share
@@ -285,27 +284,6 @@ def success_probability(
     return 1.0 / (1.0 + np.exp(-logit))
 
 
-@njit(cache=True, parallel=True)
-def concerned_flags(
-    w_status: np.ndarray,
-    w_post: np.ndarray,
-    waiting: np.ndarray,
-    employed_at_risk: bool,
-    concerned: np.ndarray,
-) -> None:
-    """Set ``concerned[i]``: worker ``i`` is in training or may apply for a course this
-    month (unemployed, or, when ``employed_at_risk``, employed in a post whose cuts wait
-    for attrition: its bit set in ``waiting``, packed by :func:`sim.chunks.flag_words`).
-    Each flag is the worker's own, so threads give the serial result."""
-    for i in prange(w_status.shape[0]):
-        s = w_status[i]
-        concerned[i] = (
-            s == IN_TRAINING
-            or s == UNEMPLOYED
-            or (s == EMPLOYED and employed_at_risk and flag_is_set(waiting, w_post[i]))
-        )
-
-
 @njit(cache=True)
 def reskilling_kernel(
     w_status: np.ndarray,
@@ -392,14 +370,7 @@ def reskilling_kernel(
     n_app = 0
     completions = 0
     successes = 0
-    # Trainees and who might apply, listed in parallel; the rest pass no rule below.
-    concerned = np.empty(n, dtype=np.bool_)
-    if employed_at_risk:
-        waiting = flag_words(p_attrition_until >= tick)
-    else:
-        waiting = np.zeros(0, dtype=np.uint64)
-    concerned_flags(w_status, w_post, waiting, employed_at_risk, concerned)
-    for i in flagged_indices(concerned):
+    for i in range(n):
         s = w_status[i]
         if s == IN_TRAINING:
             if w_months[i] == 0:

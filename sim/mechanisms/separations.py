@@ -43,31 +43,6 @@ def quit_draws(
         quitting[i] = status[i] == EMPLOYED and uniform(key, month, i, 0) < p_quit
 
 
-@njit(cache=True, parallel=True)
-def layoff_draws(
-    status: np.ndarray,
-    post: np.ndarray,
-    shedding: np.ndarray,
-    p_layoff: np.ndarray,
-    key: np.uint64,
-    month: int,
-    laid_off: np.ndarray,
-) -> None:
-    """Set ``laid_off[i]``: employed worker ``i`` of a shedding post is laid off.
-
-    ``shedding`` holds the posts' flags packed into bits (:func:`sim.chunks.flag_words`).
-
-    ``p_layoff`` is fixed for the month before anyone is laid off, so each worker's
-    decision is their own draw and threads give the serial result.
-    """
-    for i in prange(status.shape[0]):
-        laid_off[i] = (
-            status[i] == EMPLOYED
-            and flag_is_set(shedding, post[i])
-            and uniform(key, month, i, 1) < p_layoff[post[i]]
-        )
-
-
 @njit(cache=True)
 def separations_kernel(
     status: np.ndarray,
@@ -88,13 +63,13 @@ def separations_kernel(
 ) -> tuple[int, int]:
     """Apply quits then layoffs in place; return (quits, layoffs) in agents.
 
-    Who separates is drawn for all workers in parallel; the few who do are then listed
+    Who quits is drawn for all workers in parallel; the few who do are then listed
     (:func:`sim.chunks.flagged_indices`) and separated in worker order.
     """
     n = status.shape[0]
-    separating = np.empty(n, dtype=np.bool_)
-    quit_draws(status, key, month, p_quit, separating)
-    quitters = flagged_indices(separating)
+    quitting = np.empty(n, dtype=np.bool_)
+    quit_draws(status, key, month, p_quit, quitting)
+    quitters = flagged_indices(quitting)
     for i in quitters:
         filled[post[i]] -= 1
         status[i] = UNEMPLOYED
@@ -110,18 +85,22 @@ def separations_kernel(
         if excess > 0 and attrition_until[p] < month:
             p_layoff[p] = min(1.0, layoff_speed * excess / filled[p])
             shedding[p] = p_layoff[p] > 0.0
+    layoffs = 0
     if shedding.any():
-        layoff_draws(status, post, flag_words(shedding), p_layoff, key, month, separating)
-        laid_off = flagged_indices(separating)
-    else:
-        laid_off = np.empty(0, dtype=np.int32)
-    for i in laid_off:
-        filled[post[i]] -= 1
-        status[i] = UNEMPLOYED
-        post[i] = -1
-        months_in_status[i] = 0
-        reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
-    return quitters.shape[0], laid_off.shape[0]
+        # Packed into bits, the flags stay in cache while workers' posts jump around.
+        shedding_bits = flag_words(shedding)
+        for i in range(n):
+            if status[i] != EMPLOYED or not flag_is_set(shedding_bits, post[i]):
+                continue
+            p = post[i]
+            if uniform(key, month, i, 1) < p_layoff[p]:
+                filled[p] -= 1
+                status[i] = UNEMPLOYED
+                post[i] = -1
+                months_in_status[i] = 0
+                reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
+                layoffs += 1
+    return quitters.shape[0], layoffs
 
 
 class Separations:

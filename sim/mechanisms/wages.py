@@ -31,14 +31,53 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count
+from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, run_in_chunks
 from sim.state import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
+def _open_jobs_chunks(
+    c_lo: int,
+    c_hi: int,
+    n_chunks: int,
+    p_region: np.ndarray,
+    p_occupation: np.ndarray,
+    p_filled: np.ndarray,
+    p_jobs_desired: np.ndarray,
+    occ_major: np.ndarray,
+    open_jobs: np.ndarray,
+) -> None:
+    n_posts = p_filled.shape[0]
+    for k in range(c_lo, c_hi):
+        lo, hi = chunk_bounds(n_posts, n_chunks, k)
+        for p in range(lo, hi):
+            gap = p_jobs_desired[p] - p_filled[p]
+            if gap > 0:
+                open_jobs[k, p_region[p] * 9 + occ_major[p_occupation[p]] - 1] += gap
+
+
+@njit(cache=True, nogil=True)
+def _jobless_chunks(
+    c_lo: int,
+    c_hi: int,
+    n_chunks: int,
+    w_status: np.ndarray,
+    w_region: np.ndarray,
+    w_occupation: np.ndarray,
+    occ_major: np.ndarray,
+    jobless: np.ndarray,
+) -> None:
+    n = w_status.shape[0]
+    for k in range(c_lo, c_hi):
+        lo, hi = chunk_bounds(n, n_chunks, k)
+        for i in range(lo, hi):
+            if w_status[i] == UNEMPLOYED:
+                jobless[k, w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
+
+
 def tightness_kernel(
     w_status: np.ndarray,
     w_region: np.ndarray,
@@ -52,35 +91,26 @@ def tightness_kernel(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vacancies and unemployed per (region, major group), each of shape (R * 9,).
 
-    Both are counted in parallel over fixed chunks of posts and workers (whole numbers:
-    the same in any order).
+    Both are counted in parallel over fixed chunks of posts and workers
+    (:func:`sim.chunks.run_in_chunks`; whole numbers, the same in any order).
     """
     n_cells = n_regions * 9
-    n_posts = p_filled.shape[0]
-    p_chunks = chunk_count(n_posts, TABLE_CHUNK_MIN)
+    p_chunks = chunk_count(p_filled.shape[0], TABLE_CHUNK_MIN)
     open_jobs = np.zeros((p_chunks, n_cells), dtype=np.int64)
-    for k in prange(p_chunks):
-        lo, hi = chunk_bounds(n_posts, p_chunks, k)
-        for p in range(lo, hi):
-            gap = p_jobs_desired[p] - p_filled[p]
-            if gap > 0:
-                open_jobs[k, p_region[p] * 9 + occ_major[p_occupation[p]] - 1] += gap
-    n = w_status.shape[0]
-    w_chunks = chunk_count(n, TABLE_CHUNK_MIN)
+    run_in_chunks(
+        _open_jobs_chunks,
+        p_chunks,
+        p_region,
+        p_occupation,
+        p_filled,
+        p_jobs_desired,
+        occ_major,
+        open_jobs,
+    )
+    w_chunks = chunk_count(w_status.shape[0], TABLE_CHUNK_MIN)
     jobless = np.zeros((w_chunks, n_cells), dtype=np.int64)
-    for k in prange(w_chunks):
-        lo, hi = chunk_bounds(n, w_chunks, k)
-        for i in range(lo, hi):
-            if w_status[i] == UNEMPLOYED:
-                jobless[k, w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
-    v = np.zeros(n_cells)
-    u = np.zeros(n_cells)
-    for c in range(n_cells):
-        for k in range(p_chunks):
-            v[c] += open_jobs[k, c]
-        for k in range(w_chunks):
-            u[c] += jobless[k, c]
-    return v, u
+    run_in_chunks(_jobless_chunks, w_chunks, w_status, w_region, w_occupation, occ_major, jobless)
+    return open_jobs.sum(axis=0).astype(np.float64), jobless.sum(axis=0).astype(np.float64)
 
 
 @njit(cache=True, parallel=True)
