@@ -514,7 +514,7 @@ def check_checksums(
         Code and index as in :func:`check_kernel` for codes 1, 2 and 4 (code 0: none),
         and whether the checksums of held and filled jobs agree.
     """
-    n_chunks = chunk_count(status.shape[0])
+    n_chunks = chunk_count(status.shape[0], TABLE_CHUNK_MIN)
     bad_code = np.zeros(n_chunks, dtype=np.int64)
     bad_index = np.full(n_chunks, -1, dtype=np.int64)
     held = np.zeros(n_chunks, dtype=np.uint64)
@@ -522,7 +522,7 @@ def check_checksums(
     for c in range(n_chunks):
         if bad_code[c]:
             return int(bad_code[c]), int(bad_index[c]), True
-    p_chunks = chunk_count(filled.shape[0])
+    p_chunks = chunk_count(filled.shape[0], TABLE_CHUNK_MIN)
     negative = np.full(p_chunks, -1, dtype=np.int64)
     owed = np.zeros(p_chunks, dtype=np.uint64)
     run_in_chunks(_owed_chunks, p_chunks, filled, negative, owed)

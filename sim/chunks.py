@@ -34,6 +34,9 @@ CHUNK_MIN = 8192
 TABLE_CHUNK_MIN = 65536
 #: Chunks at most, so per-chunk tables stay small whatever the population.
 CHUNKS_MAX = 64
+#: Chunks a pool thread of :func:`run_in_chunks` gets at least: handing work to a thread
+#: costs about a tenth of a millisecond, so small runs stay on the calling thread.
+CHUNKS_PER_THREAD_MIN = 4
 
 
 @njit(cache=True)
@@ -122,12 +125,13 @@ def run_in_chunks(kernel: Callable[..., None], n_chunks: int, *args: Any) -> Non
 
     The chunks ``0 .. n_chunks - 1`` are split into one contiguous range per thread
     (numba's thread count, :func:`numba.get_num_threads`: ``NUMBA_NUM_THREADS`` or
-    ``numba.set_num_threads``); the calling thread takes the first range, a pool the
-    others. ``kernel`` must be compiled with ``nogil=True`` and write each chunk's
+    ``numba.set_num_threads``; fewer if a thread would get less than
+    ``CHUNKS_PER_THREAD_MIN`` chunks); the calling thread takes the first range, a pool
+    the others. ``kernel`` must be compiled with ``nogil=True`` and write each chunk's
     results only to that chunk's entries, so the threads give the serial result.
     """
     global _pool, _pool_threads
-    threads = min(numba.get_num_threads(), n_chunks)
+    threads = min(numba.get_num_threads(), n_chunks // CHUNKS_PER_THREAD_MIN)
     if threads <= 1:
         kernel(0, n_chunks, n_chunks, *args)
         return

@@ -6,6 +6,7 @@ import pytest
 from sim.chunks import (
     CHUNK_MIN,
     CHUNKS_MAX,
+    CHUNKS_PER_THREAD_MIN,
     TABLE_CHUNK_MIN,
     chunk_bounds,
     chunk_count,
@@ -69,7 +70,7 @@ def test_run_in_chunks_gives_every_chunk_once_whatever_the_threads(threads):
         for c in range(c_lo, c_hi):
             out[c] += c + 1
 
-    n_chunks = 7
+    n_chunks = 3 * CHUNKS_PER_THREAD_MIN + 1
     out = np.zeros(n_chunks, dtype=np.int64)
     previous = numba.get_num_threads()
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
