@@ -36,7 +36,7 @@ TABLE_CHUNK_MIN = 65536
 CHUNKS_MAX = 64
 #: Chunks a pool thread of :func:`run_in_chunks` gets at least: handing work to a thread
 #: costs about a tenth of a millisecond, so small runs stay on the calling thread.
-CHUNKS_PER_THREAD_MIN = 2
+CHUNKS_PER_THREAD_MIN = 4
 
 
 @njit(cache=True)

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim.chunks import chunk_bounds, chunk_count, run_in_chunks
+from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, run_in_chunks
 from sim.rng import stream_generator
 from sim.state import IN_TRAINING
 
@@ -105,7 +105,7 @@ def desired_jobs_kernel(
     (:func:`sim.chunks.run_in_chunks`)."""
     run_in_chunks(
         _desired_jobs_chunks,
-        chunk_count(jobs_base.shape[0]),
+        chunk_count(jobs_base.shape[0], TABLE_CHUNK_MIN),
         jobs_base,
         rounding_draw,
         wage_offer,

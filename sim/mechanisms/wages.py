@@ -177,12 +177,11 @@ def wage_update_kernel(
     each one's new value is its own.
     """
     factor = np.exp(log_change)
-    # Each post and worker is its own: no tables, so chunks can be small.
-    p_chunks = chunk_count(p_wage_offer.shape[0])
+    p_chunks = chunk_count(p_wage_offer.shape[0], TABLE_CHUNK_MIN)
     run_in_chunks(
         _offer_update_chunks, p_chunks, p_region, p_occupation, p_wage_offer, occ_major, factor
     )
-    w_chunks = chunk_count(w_status.shape[0])
+    w_chunks = chunk_count(w_status.shape[0], TABLE_CHUNK_MIN)
     run_in_chunks(
         _wage_update_chunks,
         w_chunks,
