@@ -40,9 +40,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
-from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, run_in_chunks
 from sim.rng import stream_generator
 from sim.state import IN_TRAINING
 
@@ -51,41 +50,7 @@ if TYPE_CHECKING:
     from sim.model import LabourMarketModel
 
 
-@njit(cache=True, nogil=True)
-def _desired_jobs_chunks(
-    c_lo: int,
-    c_hi: int,
-    n_chunks: int,
-    jobs_base: np.ndarray,
-    rounding_draw: np.ndarray,
-    wage_offer: np.ndarray,
-    job_cost_initial: np.ndarray,
-    region: np.ndarray,
-    sector: np.ndarray,
-    local_index: np.ndarray,
-    national_index: float,
-    sector_index: np.ndarray,
-    productivity: float,
-    minimum_wage: float,
-    demand_elasticity: float,
-    out: np.ndarray,
-) -> None:
-    n_posts = jobs_base.shape[0]
-    for k in range(c_lo, c_hi):
-        lo, hi = chunk_bounds(n_posts, n_chunks, k)
-        for p in range(lo, hi):
-            cost = max(wage_offer[p], minimum_wage)
-            wage_factor = (job_cost_initial[p] * productivity / cost) ** demand_elasticity
-            level = (
-                jobs_base[p]
-                * national_index
-                * local_index[region[p], sector[p]]
-                * sector_index[sector[p]]
-                * wage_factor
-            )
-            out[p] = np.int32(np.floor(level + rounding_draw[p]))
-
-
+@njit(cache=True, parallel=True)
 def desired_jobs_kernel(
     jobs_base: np.ndarray,
     rounding_draw: np.ndarray,
@@ -101,25 +66,18 @@ def desired_jobs_kernel(
     demand_elasticity: float,
     out: np.ndarray,
 ) -> None:
-    """Write desired jobs per post into ``out`` (int32, agents), posts in parallel chunks
-    (:func:`sim.chunks.run_in_chunks`)."""
-    run_in_chunks(
-        _desired_jobs_chunks,
-        chunk_count(jobs_base.shape[0], TABLE_CHUNK_MIN),
-        jobs_base,
-        rounding_draw,
-        wage_offer,
-        job_cost_initial,
-        region,
-        sector,
-        local_index,
-        float(national_index),
-        sector_index,
-        float(productivity),
-        float(minimum_wage),
-        float(demand_elasticity),
-        out,
-    )
+    """Write desired jobs per post into ``out`` (int32, agents), posts in parallel."""
+    for p in prange(jobs_base.shape[0]):
+        cost = max(wage_offer[p], minimum_wage)
+        wage_factor = (job_cost_initial[p] * productivity / cost) ** demand_elasticity
+        level = (
+            jobs_base[p]
+            * national_index
+            * local_index[region[p], sector[p]]
+            * sector_index[sector[p]]
+            * wage_factor
+        )
+        out[p] = np.int32(np.floor(level + rounding_draw[p]))
 
 
 class Demand:

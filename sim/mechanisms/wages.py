@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, run_in_chunks
 from sim.state import EMPLOYED, UNEMPLOYED
@@ -113,50 +113,7 @@ def tightness_kernel(
     return open_jobs.sum(axis=0).astype(np.float64), jobless.sum(axis=0).astype(np.float64)
 
 
-@njit(cache=True, nogil=True)
-def _offer_update_chunks(
-    c_lo: int,
-    c_hi: int,
-    n_chunks: int,
-    p_region: np.ndarray,
-    p_occupation: np.ndarray,
-    p_wage_offer: np.ndarray,
-    occ_major: np.ndarray,
-    factor: np.ndarray,
-) -> None:
-    n_posts = p_wage_offer.shape[0]
-    for k in range(c_lo, c_hi):
-        lo, hi = chunk_bounds(n_posts, n_chunks, k)
-        for p in range(lo, hi):
-            p_wage_offer[p] *= factor[p_region[p] * 9 + occ_major[p_occupation[p]] - 1]
-
-
-@njit(cache=True, nogil=True)
-def _wage_update_chunks(
-    c_lo: int,
-    c_hi: int,
-    n_chunks: int,
-    w_status: np.ndarray,
-    w_region: np.ndarray,
-    w_occupation: np.ndarray,
-    w_wage: np.ndarray,
-    w_reservation: np.ndarray,
-    occ_major: np.ndarray,
-    factor: np.ndarray,
-    minimum_wage: float,
-    reservation_decay: float,
-) -> None:
-    n = w_status.shape[0]
-    for k in range(c_lo, c_hi):
-        lo, hi = chunk_bounds(n, n_chunks, k)
-        for i in range(lo, hi):
-            if w_status[i] == EMPLOYED:
-                c = w_region[i] * 9 + occ_major[w_occupation[i]] - 1
-                w_wage[i] = max(w_wage[i] * factor[c], minimum_wage)
-            elif w_status[i] == UNEMPLOYED:
-                w_reservation[i] = max(w_reservation[i] * (1.0 - reservation_decay), minimum_wage)
-
-
+@njit(cache=True, parallel=True)
 def wage_update_kernel(
     w_status: np.ndarray,
     w_region: np.ndarray,
@@ -173,28 +130,17 @@ def wage_update_kernel(
 ) -> None:
     """Apply the cell wage changes, the floor and reservation-wage decay in place.
 
-    Posts and workers are updated in parallel chunks (:func:`sim.chunks.run_in_chunks`):
-    each one's new value is its own.
+    Posts and workers are updated in parallel: each one's new value is its own.
     """
     factor = np.exp(log_change)
-    p_chunks = chunk_count(p_wage_offer.shape[0], TABLE_CHUNK_MIN)
-    run_in_chunks(
-        _offer_update_chunks, p_chunks, p_region, p_occupation, p_wage_offer, occ_major, factor
-    )
-    w_chunks = chunk_count(w_status.shape[0], TABLE_CHUNK_MIN)
-    run_in_chunks(
-        _wage_update_chunks,
-        w_chunks,
-        w_status,
-        w_region,
-        w_occupation,
-        w_wage,
-        w_reservation,
-        occ_major,
-        factor,
-        minimum_wage,
-        reservation_decay,
-    )
+    for p in prange(p_wage_offer.shape[0]):
+        p_wage_offer[p] *= factor[p_region[p] * 9 + occ_major[p_occupation[p]] - 1]
+    for i in prange(w_status.shape[0]):
+        if w_status[i] == EMPLOYED:
+            c = w_region[i] * 9 + occ_major[w_occupation[i]] - 1
+            w_wage[i] = max(w_wage[i] * factor[c], minimum_wage)
+        elif w_status[i] == UNEMPLOYED:
+            w_reservation[i] = max(w_reservation[i] * (1.0 - reservation_decay), minimum_wage)
 
 
 def calibrate_wage_level(model: LabourMarketModel) -> None:
