@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from sim.mechanisms.demand import desired_jobs_kernel
-from sim.mechanisms.matching import hire_in_key_order, matching_kernel, neighbour_tables
+from sim.mechanisms.matching import (
+    gather_by_bucket,
+    hire_in_key_order,
+    key_bucket,
+    matching_kernel,
+    neighbour_tables,
+)
 from sim.mechanisms.separations import separations_kernel
 from sim.mechanisms.wages import tightness_kernel, wage_update_kernel
 from sim.rng import stream_key
@@ -242,6 +248,28 @@ def test_equal_keys_for_the_last_vacancy_go_in_application_order():
     remaining = np.array([2], np.int32)
     hires = hire_in_key_order(keys, pairs, remaining, 4)
     assert np.array_equal(hires >> 32, [1, 0]) and remaining[0] == 0
+
+
+def test_valid_applications_are_gathered_by_key_bucket_in_application_order():
+    rng = np.random.default_rng(7)
+    n_searchers, apps_max, n_coarse = 3_000, 4, 37
+    n_valid = rng.integers(0, apps_max + 1, n_searchers).astype(np.int32)
+    vpost = rng.integers(0, 500, n_searchers * apps_max).astype(np.int32)
+    keys = rng.random(n_searchers * apps_max)
+    keys[0] = keys[4]  # equal keys stay in application order
+    valid = [
+        (s, k) for s in range(n_searchers) for k in range(s * apps_max, s * apps_max + n_valid[s])
+    ]
+    bucket = [key_bucket(keys[k], n_coarse) for _, k in valid]
+    order = np.argsort(bucket, kind="stable")
+    got_key, got_pair, end = gather_by_bucket(n_valid, apps_max, vpost, keys, n_coarse)
+    assert np.array_equal(got_pair, [(valid[j][0] << 32) | int(vpost[valid[j][1]]) for j in order])
+    assert np.array_equal(got_key, [keys[valid[j][1]] for j in order])
+    assert np.array_equal(end, np.cumsum(np.bincount(bucket, minlength=n_coarse)))
+    starts = np.r_[0, end[:-1]]
+    for b in range(n_coarse):
+        in_bucket = got_key[starts[b] : end[b]]
+        assert np.all((in_bucket >= b / n_coarse) & (in_bucket < (b + 1) / n_coarse))
 
 
 def test_one_vacancy_two_applicants_one_hire():

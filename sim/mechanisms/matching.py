@@ -73,6 +73,8 @@ if TYPE_CHECKING:
 _MIN_DISTANCE_KM = 50.0  # keeps the gravity weight finite for neighbouring centres
 _DRAWS_PER_APPLICATION = 6  # draw indices reserved per application (region, occupation, ...)
 _JOB_FINDING_SMOOTHING = 0.2  # weight of the current month in the smoothed rates
+_APPS_PER_COARSE_BUCKET = 16384  # valid applications per coarse key bucket of hiring
+_COARSE_BUCKETS_MAX = 4096
 
 
 def gravity_prior(
@@ -274,24 +276,19 @@ def matching_kernel(
         i = searcher[s]
         if w_status[i] == UNEMPLOYED:
             searchers_cell[w_region[i] * 9 + occ_major[w_occupation[i]] - 1] += 1
-    # Applications of searcher s occupy [app_start[s], app_start[s + 1]).
-    app_start = np.empty(n_searchers + 1, dtype=np.int64)
-    app_start[0] = 0
-    for s in range(n_searchers):
-        i = searcher[s]
-        if w_status[i] != UNEMPLOYED:
-            n_i = apps_employed
-        elif w_legal[i] == REGULAR and w_digital[i] >= platform_literacy:
-            n_i = apps_unemployed + apps_platform
-        else:
-            n_i = apps_unemployed
-        app_start[s + 1] = app_start[s] + n_i
+    # Searcher s's applications go to row s of apps_max entries, the valid ones first.
+    apps_max = max(apps_employed, apps_unemployed + apps_platform)
     choice_total = directed_choice_totals(cell_ptr, nb_ptr, nb_occ, nb_w, p_own, n_regions)
-    screened_vpost = np.empty(app_start[n_searchers], dtype=np.int32)
-    screened_key = np.empty(app_start[n_searchers], dtype=np.float64)
+    screened_vpost = np.empty(n_searchers * apps_max, dtype=np.int32)
+    screened_key = np.empty(n_searchers * apps_max, dtype=np.float64)
+    n_valid = np.empty(n_searchers, dtype=np.int32)
     screen_applications(
         searcher,
-        app_start,
+        apps_max,
+        apps_unemployed,
+        apps_employed,
+        apps_platform,
+        platform_literacy,
         w_status,
         w_post,
         w_region,
@@ -331,19 +328,12 @@ def matching_kernel(
         screen_language,
         screened_vpost,
         screened_key,
+        n_valid,
     )
-    # Valid applications in (searcher, application) order: the order the priority keys
-    # are tied to, whatever the number of threads. A hire packs (searcher, vpost).
-    app_key = np.empty(screened_vpost.shape[0], dtype=np.float64)
-    app_pair = np.empty(screened_vpost.shape[0], dtype=np.int64)
-    m = 0
-    for s in range(n_searchers):
-        for k in range(app_start[s], app_start[s + 1]):
-            if screened_vpost[k] >= 0:
-                app_key[m] = screened_key[k]
-                app_pair[m] = (np.int64(s) << 32) | screened_vpost[k]
-                m += 1
-    hires = hire_in_key_order(app_key[:m], app_pair[:m], remaining, n_searchers)
+    coarse_key, coarse_pair, end = gather_by_bucket(
+        n_valid, apps_max, screened_vpost, screened_key, coarse_bucket_count(n_valid.sum())
+    )
+    hires = hire_by_bucket(coarse_key, coarse_pair, end, remaining, n_searchers)
     from_unemployment = 0
     job_to_job = 0
     occupation_changes = 0
@@ -378,6 +368,62 @@ def matching_kernel(
 
 
 @njit(cache=True)
+def coarse_bucket_count(n_apps: int) -> int:
+    """Key buckets ``n_apps`` valid applications are gathered into (1 to ``_COARSE_BUCKETS_MAX``).
+
+    About one per ``_APPS_PER_COARSE_BUCKET`` applications: few enough that gathering
+    writes to few places at once, many enough that each bucket, once its dead
+    applications are dropped, sorts in cache.
+    """
+    return min(_COARSE_BUCKETS_MAX, max(1, n_apps // _APPS_PER_COARSE_BUCKET))
+
+
+@njit(cache=True)
+def key_bucket(key: float, n_coarse: int) -> int:
+    """Coarse bucket of a priority key in [0, 1): buckets split [0, 1) evenly."""
+    return min(np.int64(key * n_coarse), n_coarse - 1)
+
+
+@njit(cache=True)
+def gather_by_bucket(
+    n_valid: np.ndarray,
+    apps_max: int,
+    screened_vpost: np.ndarray,
+    screened_key: np.ndarray,
+    n_coarse: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Valid applications gathered by coarse key bucket, in application order within each.
+
+    Searcher ``s``'s valid applications are the first ``n_valid[s]`` entries of its row
+    ``s * apps_max ..`` of ``screened_*``. Returns ``(key, pair, end)``: keys and pairs
+    ``s << 32 | vpost`` bucket after bucket (:func:`key_bucket` of ``n_coarse``),
+    ``end[b]`` the end of bucket ``b``.
+    """
+    end = np.zeros(n_coarse, dtype=np.int64)
+    for s in range(n_valid.shape[0]):
+        first = s * apps_max
+        for k in range(first, first + n_valid[s]):
+            end[key_bucket(screened_key[k], n_coarse)] += 1
+    fill = np.empty(n_coarse, dtype=np.int64)
+    total = 0
+    for b in range(n_coarse):
+        fill[b] = total
+        total += end[b]
+        end[b] = total
+    coarse_key = np.empty(total)
+    coarse_pair = np.empty(total, dtype=np.int64)
+    for s in range(n_valid.shape[0]):
+        first = s * apps_max
+        for k in range(first, first + n_valid[s]):
+            key = screened_key[k]
+            b = key_bucket(key, n_coarse)
+            coarse_key[fill[b]] = key
+            coarse_pair[fill[b]] = (np.int64(s) << 32) | screened_vpost[k]
+            fill[b] += 1
+    return coarse_key, coarse_pair, end
+
+
+@njit(cache=True)
 def hire_in_key_order(
     app_key: np.ndarray, app_pair: np.ndarray, remaining: np.ndarray, n_searchers: int
 ) -> np.ndarray:
@@ -387,27 +433,51 @@ def hire_in_key_order(
     vpost``, are taken in ascending key: one is accepted if its searcher is not hired yet
     and its post has a vacancy left (``remaining``, by vpost, is used up). The result is
     that of taking them in the order of ``np.argsort(app_key, kind="stable")`` (equal
-    keys in the order of the applications), in linear time and mostly in cache: the
-    applications are spread into coarse key buckets and each bucket, in turn, first
-    drops the applications that can no longer succeed (their searcher hired or their
-    post full; both only become true as hiring goes on), then sorts the rest
-    (:func:`sim.rng.bucket_pass`, then :func:`sim.rng.insertion_sort`, stable). Posts
-    fill early, so little is sorted.
+    keys in the order of the applications). The applications are spread into coarse key
+    buckets (:func:`sim.rng.bucket_pass`) and hired from by :func:`hire_by_bucket`.
     """
     n = app_key.shape[0]
-    hired = np.zeros(n_searchers, dtype=np.bool_)
-    hires = np.empty(min(n, n_searchers), dtype=np.int64)
-    n_hires = 0
-    n_coarse = max(1, min(n >> 8, 4096))
+    n_coarse = coarse_bucket_count(n)
     coarse_key = np.empty(n)
     coarse_pair = np.empty(n, dtype=np.int64)
     end = np.empty(n_coarse + 1, dtype=np.int64)
     bucket_pass(app_key, app_pair, 0, n, 1.0, 0.0, n_coarse, coarse_key, coarse_pair, end)
-    live_key = np.empty(n)
-    live_pair = np.empty(n, dtype=np.int64)
-    sorted_key = np.empty(n)
-    sorted_pair = np.empty(n, dtype=np.int64)
-    fine_end = np.empty(n + 1, dtype=np.int64)
+    return hire_by_bucket(coarse_key, coarse_pair, end[:n_coarse], remaining, n_searchers)
+
+
+@njit(cache=True)
+def hire_by_bucket(
+    coarse_key: np.ndarray,
+    coarse_pair: np.ndarray,
+    end: np.ndarray,
+    remaining: np.ndarray,
+    n_searchers: int,
+) -> np.ndarray:
+    """Random serial dictatorship over applications gathered in coarse key buckets.
+
+    Bucket ``c`` (``[end[c - 1], end[c])``, keys in ``[c, c + 1) / len(end)``, in
+    application order) is taken in turn: it first drops the applications that can no
+    longer succeed (their searcher hired or their post full; both only become true as
+    hiring goes on), then sorts the rest by key, stably (:func:`sim.rng.bucket_pass`
+    into as many fine buckets as applications, then :func:`sim.rng.insertion_sort`),
+    and hires in that order. Posts fill early, so little is sorted: linear time,
+    mostly in cache. Returns the hires (pairs ``searcher << 32 | vpost``) in hiring
+    order; ``remaining`` is used up.
+    """
+    n_coarse = end.shape[0]
+    hired = np.zeros(n_searchers, dtype=np.bool_)
+    hires = np.empty(min(coarse_key.shape[0], n_searchers), dtype=np.int64)
+    n_hires = 0
+    largest = 0
+    lo = 0
+    for c in range(n_coarse):
+        largest = max(largest, end[c] - lo)
+        lo = end[c]
+    live_key = np.empty(largest)
+    live_pair = np.empty(largest, dtype=np.int64)
+    sorted_key = np.empty(largest)
+    sorted_pair = np.empty(largest, dtype=np.int64)
+    fine_end = np.empty(largest + 1, dtype=np.int64)
     lo = 0
     for c in range(n_coarse):
         hi = end[c]
@@ -457,7 +527,11 @@ def search_flags(
 @njit(cache=True, parallel=True)
 def screen_applications(
     searcher: np.ndarray,
-    app_start: np.ndarray,
+    apps_max: int,
+    apps_unemployed: int,
+    apps_employed: int,
+    apps_platform: int,
+    platform_literacy: float,
     w_status: np.ndarray,
     w_post: np.ndarray,
     w_region: np.ndarray,
@@ -497,23 +571,33 @@ def screen_applications(
     screen_language: float,
     screened_vpost: np.ndarray,
     screened_key: np.ndarray,
+    n_valid: np.ndarray,
 ) -> None:
     """Send and screen every searcher's applications, in parallel over searchers.
 
-    Application ``a`` of searcher ``s`` is written at ``app_start[s] + a``: the post it
-    reaches and passes screening at (its vpost, the compact index of posts with a
-    vacancy), with its priority key, or -1 if it is lost or rejected. The draws are tied
-    to (worker, application, purpose), so the checks can come in any order (the cheapest
-    rejections first) and threads give the serial result.
+    Searcher ``s`` sends ``apps_employed`` applications if employed, else
+    ``apps_unemployed``, plus ``apps_platform`` if they can use the job platform
+    (regular status, digital literacy ``>= platform_literacy``). Those that reach a
+    post and pass screening there are written, in the order they were sent, at the
+    start of the searcher's row ``s * apps_max ..`` of ``screened_*``: the post's vpost
+    (the compact index of posts with a vacancy) and the priority key; ``n_valid[s]``
+    receives their number. The draws are tied to (worker, application, purpose), so
+    the checks can come in any order (the cheapest rejections first) and threads give
+    the serial result.
     """
     n_occ = occ_skill.shape[0]
     for s in prange(searcher.shape[0]):
         i = searcher[s]
         unemployed = w_status[i] == UNEMPLOYED
-        n_i = app_start[s + 1] - app_start[s]
+        if not unemployed:
+            n_i = apps_employed
+        elif w_legal[i] == REGULAR and w_digital[i] >= platform_literacy:
+            n_i = apps_unemployed + apps_platform
+        else:
+            n_i = apps_unemployed
+        first = s * apps_max
+        n_ok = 0
         for a in range(n_i):
-            out = app_start[s] + a
-            screened_vpost[out] = -1
             base = 1 + a * _DRAWS_PER_APPLICATION
             u_slot = uniform(key, month, i, base + 4)
             if u_slot >= p_read:
@@ -569,8 +653,11 @@ def screen_applications(
                     continue
             elif p == w_post[i] or offer < w_wage[i] * (1.0 + ojs_min_gain):
                 continue
+            out = first + n_ok
             screened_vpost[out] = slot_vpost[q]
             screened_key[out] = uniform(key, month, i, 1 + n_i * _DRAWS_PER_APPLICATION + a)
+            n_ok += 1
+        n_valid[s] = n_ok
 
 
 @njit(cache=True)
