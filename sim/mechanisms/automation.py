@@ -366,7 +366,6 @@ def displacement_kernel(
             touched[p] += 2
     displaced = 0
     redeployed = 0
-    # The employed of touched posts, listed in parallel, then served in worker order.
     if not touched.any():
         return 0, 0
     # Packed into bits, the flags stay in cache while workers' posts jump around.
