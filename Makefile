@@ -20,7 +20,8 @@ run: $(STAMP)  ## run the baseline scenario on the embedded Kazakhstan default
 
 # Two test workers share the two cores: one kernel thread each (tests/test_threads.py checks
 # that the thread count does not change results).
-test: $(STAMP)  ## run the test suite
+test: $(STAMP)  ## run the test suite (kernels compiled first, on all cores)
+	$(BIN)/python -m sim.precompile
 	NUMBA_NUM_THREADS=1 $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)

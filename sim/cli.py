@@ -27,6 +27,7 @@ from omegaconf import DictConfig
 from sim.config import ConfigError, LabsimConfig, register_configs, to_config
 from sim.data import DataError
 from sim.output import MANIFEST, write_run
+from sim.precompile import compile_kernels
 from sim.runner import scenario_dir, simulate
 from sim.sweep import completed_run, record_job, register_resolvers, run_hash
 
@@ -124,6 +125,8 @@ def _sweep_job(cfg: DictConfig, out_dir: Path, overrides: list[str], sweep_dir: 
 
 @hydra.main(version_base="1.3", config_path=str(scenario_dir()), config_name="config")
 def _main(cfg: DictConfig) -> None:
+    # On a cold numba cache, compile every kernel up front on all cores.
+    compile_kernels()
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     overrides = list(hydra_cfg.overrides.task)

@@ -228,10 +228,16 @@ def _count_jobs(config: DictConfig) -> int | None:
 
 
 def _warm_up_kernels() -> float:
-    """Compile (or load from cache) the model's kernels once before workers start."""
+    """Compile (or load from cache) the model's kernels once before workers start.
+
+    The listed kernels are compiled on all cores (:mod:`sim.precompile`), then a tiny
+    run loads them and compiles any other.
+    """
     from sim.model import LabourMarketModel
+    from sim.precompile import compile_kernels
 
     t0 = time.perf_counter()
+    compile_kernels()
     model = LabourMarketModel(LabsimConfig(scale=0.0005, horizon_months=2))
     model.run_model()
     model.release_agents()
