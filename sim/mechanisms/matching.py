@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import flagged_indices
+from sim.chunks import chunk_bounds, chunk_count, flagged_indices
 from sim.config import MigrationConfig
 from sim.data import GROUPS
 from sim.rng import bucket_pass, insertion_sort, stream_key, uniform
@@ -384,7 +384,7 @@ def key_bucket(key: float, n_coarse: int) -> int:
     return min(np.int64(key * n_coarse), n_coarse - 1)
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def gather_by_bucket(
     n_valid: np.ndarray,
     apps_max: int,
@@ -397,29 +397,39 @@ def gather_by_bucket(
     Searcher ``s``'s valid applications are the first ``n_valid[s]`` entries of its row
     ``s * apps_max ..`` of ``screened_*``. Returns ``(key, pair, end)``: keys and pairs
     ``s << 32 | vpost`` bucket after bucket (:func:`key_bucket` of ``n_coarse``),
-    ``end[b]`` the end of bucket ``b``.
+    ``end[b]`` the end of bucket ``b``. Fixed chunks of searchers count their
+    applications by bucket, then each writes them to its own places, worked out from
+    the counts: in parallel, in the serial order.
     """
-    end = np.zeros(n_coarse, dtype=np.int64)
-    for s in range(n_valid.shape[0]):
-        first = s * apps_max
-        for k in range(first, first + n_valid[s]):
-            end[key_bucket(screened_key[k], n_coarse)] += 1
-    fill = np.empty(n_coarse, dtype=np.int64)
+    n_searchers = n_valid.shape[0]
+    n_chunks = chunk_count(n_searchers)
+    fill = np.zeros((n_chunks, n_coarse), dtype=np.int64)
+    for c in prange(n_chunks):
+        s_lo, s_hi = chunk_bounds(n_searchers, n_chunks, c)
+        for s in range(s_lo, s_hi):
+            first = s * apps_max
+            for k in range(first, first + n_valid[s]):
+                fill[c, key_bucket(screened_key[k], n_coarse)] += 1
+    end = np.empty(n_coarse, dtype=np.int64)
     total = 0
     for b in range(n_coarse):
-        fill[b] = total
-        total += end[b]
+        for c in range(n_chunks):
+            count = fill[c, b]
+            fill[c, b] = total
+            total += count
         end[b] = total
     coarse_key = np.empty(total)
     coarse_pair = np.empty(total, dtype=np.int64)
-    for s in range(n_valid.shape[0]):
-        first = s * apps_max
-        for k in range(first, first + n_valid[s]):
-            key = screened_key[k]
-            b = key_bucket(key, n_coarse)
-            coarse_key[fill[b]] = key
-            coarse_pair[fill[b]] = (np.int64(s) << 32) | screened_vpost[k]
-            fill[b] += 1
+    for c in prange(n_chunks):
+        s_lo, s_hi = chunk_bounds(n_searchers, n_chunks, c)
+        for s in range(s_lo, s_hi):
+            first = s * apps_max
+            for k in range(first, first + n_valid[s]):
+                key = screened_key[k]
+                b = key_bucket(key, n_coarse)
+                coarse_key[fill[c, b]] = key
+                coarse_pair[fill[c, b]] = (np.int64(s) << 32) | screened_vpost[k]
+                fill[c, b] += 1
     return coarse_key, coarse_pair, end
 
 
