@@ -98,26 +98,36 @@ def _aggregate_workers_chunks(
         # as slow as the two loops.
         wage_bin = np.empty(hi - lo, dtype=np.int16)
         log_wage_bins(status, wage, lo, hi, wage_bin)
+        # The chunk's own tables, indexed by unsigned cells: numba then skips wrapping
+        # negative indices around, which makes the pass about a fifth faster.
+        region_status = c_region_status[c]
+        occupation_status = c_occupation_status[c]
+        group_status = c_group_status[c]
+        region_wage = c_region_wage[c]
+        occupation_wage = c_occupation_wage[c]
+        group_wage = c_group_wage[c]
+        wage_count = c_wage_count[c]
+        wage_pay = c_wage_pay[c]
         for i in range(lo, hi):
-            s = status[i]
+            s = np.uint32(status[i])
             w = weight[i]
-            r = region[i]
-            o = occupation[i]
-            g = group[i]
-            c_region_status[c, r, s] += w
-            c_occupation_status[c, o, s] += w
-            c_group_status[c, g, s] += w
+            r = np.uint32(region[i])
+            o = np.uint32(occupation[i])
+            g = np.uint32(group[i])
+            region_status[r, s] += w
+            occupation_status[o, s] += w
+            group_status[g, s] += w
             if s == EMPLOYED:
                 pay = w * wage[i]
-                c_region_wage[c, r] += pay
-                c_occupation_wage[c, o] += pay
-                c_group_wage[c, g] += pay
+                region_wage[r] += pay
+                occupation_wage[o] += pay
+                group_wage[g] += pay
                 if not flag_is_set(informal_bits, post[i]):
                     chunk_formal += pay
-                b = wage_bin[i - lo]
-                if b >= 0:
-                    c_wage_count[c, b] += w
-                    c_wage_pay[c, b] += pay
+                if wage_bin[i - lo] >= 0:
+                    b = np.uint32(wage_bin[i - lo])
+                    wage_count[b] += w
+                    wage_pay[b] += pay
             elif s <= IN_TRAINING:
                 t = ti_displaced[i]
                 if s == UNEMPLOYED and months_in_status[i] >= long_term_months:
