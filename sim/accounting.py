@@ -278,14 +278,15 @@ def _automation_chunks(
     n_tech = adopted.shape[1]
     for c in range(c_lo, c_hi):
         lo, hi = chunk_bounds(n_posts, n_chunks, c)
+        region, occupation, tech = c_region[c], c_occupation[c], c_adopted[c]
         for p in range(lo, hi):
-            r = p_region[p]
+            r = np.uint32(p_region[p])  # unsigned: no wraparound of negative indices
             automated = jobs_base_initial[p] * automated_share[p]
-            c_region[c, r] += automated
-            c_occupation[c, p_occupation[p]] += automated
+            region[r] += automated
+            occupation[np.uint32(p_occupation[p])] += automated
             for k in range(n_tech):
                 if adopted[p, k] >= 0:
-                    c_adopted[c, k, r] += jobs_base_initial[p]
+                    tech[k, r] += jobs_base_initial[p]
 
 
 @njit(cache=True, nogil=True)

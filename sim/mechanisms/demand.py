@@ -70,11 +70,12 @@ def desired_jobs_kernel(
     for p in prange(jobs_base.shape[0]):
         cost = max(wage_offer[p], minimum_wage)
         wage_factor = (job_cost_initial[p] * productivity / cost) ** demand_elasticity
+        s = np.uint32(sector[p])  # unsigned: numba skips wrapping negative indices around
         level = (
             jobs_base[p]
             * national_index
-            * local_index[region[p], sector[p]]
-            * sector_index[sector[p]]
+            * local_index[np.uint32(region[p]), s]
+            * sector_index[s]
             * wage_factor
         )
         out[p] = np.int32(np.floor(level + rounding_draw[p]))

@@ -898,10 +898,12 @@ def _filled_jobs_and_pay_chunks(
     n_posts = p_region.shape[0]
     for k in range(c_lo, c_hi):
         lo, hi = chunk_bounds(n_posts, n_chunks, k)
+        jobs, pay = c_jobs[k], c_pay[k]
         for p in range(lo, hi):
-            c = p_region[p] * _N_MAJOR + occ_major[p_occupation[p]] - 1
-            c_jobs[k, c] += p_filled[p]
-            c_pay[k, c] += p_filled[p] * np.float64(p_wage_offer[p])
+            # Unsigned: numba skips wrapping negative indices around.
+            c = np.uint32(p_region[p] * _N_MAJOR + occ_major[p_occupation[p]] - 1)
+            jobs[c] += p_filled[p]
+            pay[c] += p_filled[p] * np.float64(p_wage_offer[p])
 
 
 def filled_jobs_and_pay(
@@ -941,9 +943,10 @@ def _labour_force_chunks(
     n = status.shape[0]
     for k in range(c_lo, c_hi):
         lo, hi = chunk_bounds(n, n_chunks, k)
+        chunk_counts = counts[k]
         for i in range(lo, hi):
             if status[i] == EMPLOYED or status[i] == UNEMPLOYED:
-                counts[k, region[i]] += 1
+                chunk_counts[np.uint32(region[i])] += 1  # unsigned: no wraparound
 
 
 def labour_force_by_region(status: np.ndarray, region: np.ndarray, n_regions: int) -> np.ndarray:

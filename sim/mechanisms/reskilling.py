@@ -164,7 +164,7 @@ def cell_jobs(
     vacancies = np.zeros(size)
     filled = np.zeros(size)
     for p in range(p_region.shape[0]):
-        c = p_region[p] * n_occupations + p_occupation[p]
+        c = np.uint32(p_region[p] * n_occupations + p_occupation[p])  # no wraparound
         j = np.float64(max(p_jobs_desired[p], p_filled[p]))
         jobs[c] += j
         pay[c] += j * p_wage_offer[p]
