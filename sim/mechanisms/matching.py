@@ -597,7 +597,8 @@ def screen_applications(
     """
     n_occ = occ_skill.shape[0]
     for s in prange(searcher.shape[0]):
-        i = searcher[s]
+        # Unsigned indices throughout: numba then skips wrapping negative ones around.
+        i = np.uint32(searcher[s])
         unemployed = w_status[i] == UNEMPLOYED
         if not unemployed:
             n_i = apps_employed
@@ -612,19 +613,19 @@ def screen_applications(
             u_slot = uniform(key, month, i, base + 4)
             if u_slot >= p_read:
                 continue
-            r = w_region[i]
+            r = np.uint32(w_region[i])
             if n_regions > 1 and uniform(key, month, i, base) < p_other_region:
-                r = draw_destination(region_cdf, r, uniform(key, month, i, base + 1))
-            o_own = w_occupation[i]
-            row = r * n_occ
+                r = np.uint32(draw_destination(region_cdf, r, uniform(key, month, i, base + 1)))
+            o_own = np.uint32(w_occupation[i])
+            row = np.uint64(r * n_occ)
             if uniform(key, month, i, base + 3) < p_any:
                 # An open application: any vacancy of the region, whatever the occupation.
                 lo = cell_ptr[row]
                 n_slots = cell_ptr[row + n_occ] - lo
                 if n_slots == 0:
                     continue
-                q = lo + np.int64(uniform(key, month, i, base + 2) * n_slots)
-                o = slot_occupation[q]
+                q = np.uint64(lo + np.int64(uniform(key, month, i, base + 2) * n_slots))
+                o = np.uint32(slot_occupation[q])
                 if w_skill[i] < occ_skill[o] - skill_gap:
                     continue
             else:
@@ -637,10 +638,10 @@ def screen_applications(
                 o = o_own
                 if pick >= w_own:
                     pick -= w_own
-                    for j in range(nb_ptr[o_own], nb_ptr[o_own + 1]):
-                        c = row + nb_occ[j]
+                    for j in range(np.uint64(nb_ptr[o_own]), np.uint64(nb_ptr[o_own + 1])):
+                        c = row + np.uint32(nb_occ[j])
                         if cell_ptr[c + 1] > cell_ptr[c]:
-                            o = nb_occ[j]
+                            o = np.uint32(nb_occ[j])
                             pick -= (1.0 - p_own) * nb_w[j]
                             if pick < 0.0:
                                 break
@@ -649,7 +650,7 @@ def screen_applications(
                 # Reuse the accepted part of the draw to pick the slot uniformly.
                 c = row + o
                 n_slots = cell_ptr[c + 1] - cell_ptr[c]
-                q = cell_ptr[c] + np.int64(u_slot / p_read * n_slots)
+                q = np.uint64(cell_ptr[c] + np.int64(u_slot / p_read * n_slots))
             if w_legal[i] == IRREGULAR and not slot_informal[q]:
                 continue
             shortfall = screen_digital * max(0.0, occ_digital_need[o] - w_digital[i])
