@@ -103,7 +103,8 @@ def flag_words(flag: np.ndarray) -> np.ndarray:
 @njit(cache=True)
 def flag_is_set(words: np.ndarray, p: int) -> bool:
     """Whether bit ``p`` of ``words`` (packed by :func:`flag_words`) is set."""
-    return (words[p >> 6] >> np.uint64(p & 63)) & np.uint64(1) != 0
+    q = np.uint64(p)  # unsigned: numba skips wrapping negative indices around
+    return (words[q >> np.uint64(6)] >> (q & np.uint64(63))) & np.uint64(1) != 0
 
 
 _pool: ThreadPoolExecutor | None = None

@@ -184,8 +184,9 @@ def adoption_kernel(
             if f_aware[f, k]:
                 aware_bits[f] |= 1 << k
     for p in range(p_firm.shape[0]):
-        o = p_occupation[p]
-        f = p_firm[p]
+        # Unsigned indices: numba then skips wrapping negative ones around.
+        o = np.uint32(p_occupation[p])
+        f = np.uint32(p_firm[p])
         candidates = open_bits[o] & aware_bits[f]
         if candidates == 0:
             continue
@@ -245,13 +246,13 @@ def awareness_kernel(
     firms = np.zeros(n_regions * n_sectors)
     adopters = np.zeros((n_regions * n_sectors, n_tech))
     for f in range(n_firms):
-        c = f_region[f] * n_sectors + f_sector[f]
+        c = np.uint32(f_region[f] * n_sectors + f_sector[f])  # unsigned: no wraparound
         firms[c] += 1.0
         for k in range(n_tech):
             if f_adopted[f, k]:
                 adopters[c, k] += 1.0
     for f in range(n_firms):
-        c = f_region[f] * n_sectors + f_sector[f]
+        c = np.uint32(f_region[f] * n_sectors + f_sector[f])
         for k in range(n_tech):
             if not f_aware[f, k]:
                 p_learn = innovation + imitation * adopters[c, k] / firms[c]
@@ -373,7 +374,7 @@ def displacement_kernel(
     for i in range(w_status.shape[0]):
         if w_status[i] != EMPLOYED or not flag_is_set(touched_bits, w_post[i]):
             continue
-        p = w_post[i]
+        p = np.uint32(w_post[i])
         if post_wage_factor[p] != 1.0:
             w_wage[i] *= post_wage_factor[p]
         if touched[p] >= 2 and uniform(key, tick, i, 32) < p_cut[p]:

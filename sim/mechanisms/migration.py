@@ -184,7 +184,7 @@ def migration_decisions(
         if g == FOREIGN:
             p_leave = return_rate * (return_unemployed_factor if unemployed else 1.0)
         else:
-            p_leave = emigration_rate[w_region[i]]
+            p_leave = emigration_rate[np.uint32(w_region[i])]  # unsigned: no wraparound
             if unemployed and w_months[i] >= LONG_TERM_MONTHS:
                 p_leave *= emigration_unemployed_factor
         if uniform(key, tick, i, 0) < p_leave:

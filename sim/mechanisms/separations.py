@@ -92,7 +92,7 @@ def separations_kernel(
         for i in range(n):
             if status[i] != EMPLOYED or not flag_is_set(shedding_bits, post[i]):
                 continue
-            p = post[i]
+            p = np.uint32(post[i])
             if uniform(key, month, i, 1) < p_layoff[p]:
                 filled[p] -= 1
                 status[i] = UNEMPLOYED

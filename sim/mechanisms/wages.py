@@ -133,11 +133,13 @@ def wage_update_kernel(
     Posts and workers are updated in parallel: each one's new value is its own.
     """
     factor = np.exp(log_change)
+    # Unsigned indices: numba then skips wrapping negative ones around.
     for p in prange(p_wage_offer.shape[0]):
-        p_wage_offer[p] *= factor[p_region[p] * 9 + occ_major[p_occupation[p]] - 1]
+        major = occ_major[np.uint32(p_occupation[p])]
+        p_wage_offer[p] *= factor[np.uint32(p_region[p] * 9 + major - 1)]
     for i in prange(w_status.shape[0]):
         if w_status[i] == EMPLOYED:
-            c = w_region[i] * 9 + occ_major[w_occupation[i]] - 1
+            c = np.uint32(w_region[i] * 9 + occ_major[np.uint32(w_occupation[i])] - 1)
             w_wage[i] = max(w_wage[i] * factor[c], minimum_wage)
         elif w_status[i] == UNEMPLOYED:
             w_reservation[i] = max(w_reservation[i] * (1.0 - reservation_decay), minimum_wage)
