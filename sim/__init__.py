@@ -4,6 +4,7 @@
 ``sim.LabourMarketModel(cfg)`` is the Mesa model.
 """
 
+import sim.numba_cache  # noqa: F401 - before any kernel is compiled or loaded
 from sim.model import LabourMarketModel
 from sim.runner import compose_config, run
 

@@ -1,9 +1,10 @@
-"""The kernel list of :mod:`sim.precompile` and the claims that split its compilation."""
+"""The kernel list of :mod:`sim.precompile`, the claims that split its work, the cache lock."""
 
 import os
 import subprocess
 import sys
 import textwrap
+import time
 
 from sim.precompile import _resolve, listed_signatures
 
@@ -64,3 +65,48 @@ def test_claimed_kernels_are_left_to_others_and_the_rest_compiled_into_the_cache
         NUMBA_CACHE_DIR=str(tmp_path / "cache"),
     )
     assert out.split() == ["True", "False", "['0',", "'1']"]
+
+
+def test_a_cache_save_waits_while_another_process_holds_the_cache_lock(tmp_path):
+    import fcntl
+
+    from sim.numba_cache import LOCK_NAME
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    held = os.open(cache / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sim
+                from numba.core.caching import IndexDataCacheFile
+                first = IndexDataCacheFile({str(cache)!r}, "kernel", "stamp")
+                second = IndexDataCacheFile({str(cache)!r}, "kernel", "stamp")
+                print("saving", flush=True)
+                first.save("version a", b"code a")
+                second.save("version b", b"code b")
+                print(first.load("version b") == b"code b", second.load("version a") == b"code a")
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "saving"
+        time.sleep(0.5)
+        assert child.poll() is None  # waiting for the lock
+        assert not list(cache.glob("kernel*"))
+    finally:
+        os.close(held)
+    out, _ = child.communicate(timeout=60)
+    assert child.returncode == 0 and out.split() == ["True", "True"]
+    assert sorted(p.name for p in cache.glob("kernel*")) == [
+        "kernel.1.nbc",
+        "kernel.2.nbc",
+        "kernel.nbi",
+    ]
