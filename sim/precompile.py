@@ -55,12 +55,27 @@ def _dispatchers() -> dict[tuple[str, str], Any]:
 
 
 def compiled_signatures() -> list[tuple[str, str, str]]:
-    """``(module, function, signature)`` of every kernel compiled in this process, sorted."""
+    """``(module, function, signature)`` of every kernel compiled in this process, sorted.
+
+    Versions that numba specialises on a constant argument (``Literal[int](0)``, an
+    omitted default) are left out: they are compiled with the kernels that call them.
+    """
     return sorted(
         (module, name, repr(tuple(sig)))
         for (module, name), dispatcher in _dispatchers().items()
         for sig in dispatcher.signatures
+        if _signature(repr(tuple(sig))) == tuple(sig)
     )
+
+
+def _signature(text: str) -> tuple | None:
+    """numba argument types from their ``repr`` (None if they cannot be rebuilt)."""
+    from numba.core import types
+
+    try:
+        return tuple(eval(text, {name: getattr(types, name) for name in dir(types)}))  # noqa: S307
+    except Exception:  # noqa: BLE001 - a type numba prints in a form it cannot read back
+        return None
 
 
 def listed_signatures(path: Path = SIGNATURES) -> list[tuple[str, str, str]]:
@@ -77,33 +92,46 @@ def listed_signatures(path: Path = SIGNATURES) -> list[tuple[str, str, str]]:
 def record(path: Path = SIGNATURES, scale: float = 0.002, months: int = 13) -> int:
     """Run every shipped scenario briefly and write the kernels it compiled to ``path``.
 
-    Returns the number of entries written.
+    The runs go in a fresh process with an empty cache, so that every kernel is compiled
+    there, including those only called from other kernels (loaded from a cache, a
+    kernel brings the code of those it calls). Returns the number of entries written.
     """
-    from sim.runner import available_scenarios, run
-
-    for scenario in available_scenarios():
-        run(scenario, scale=scale, horizon_months=months)
-    entries = compiled_signatures()
+    code = (
+        "from sim.runner import available_scenarios, run\n"
+        "from sim.precompile import compiled_signatures\n"
+        "for scenario in available_scenarios():\n"
+        f"    run(scenario, scale={scale!r}, horizon_months={months!r})\n"
+        "for entry in compiled_signatures():\n"
+        "    print('\\t'.join(entry))\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="labsim-record-") as cache:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "NUMBA_CACHE_DIR": cache},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    lines = [line for line in done.stdout.splitlines() if line.count("\t") == 2]
     text = "# Kernels a run compiles: written by `python -m sim.precompile --record`.\n"
-    text += "".join("\t".join(entry) + "\n" for entry in entries)
+    text += "".join(line + "\n" for line in lines)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text)
     tmp.replace(path)
-    return len(entries)
+    return len(lines)
 
 
 def _resolve(entries: list[tuple[str, str, str]]) -> list[tuple[Any, tuple]]:
     """Dispatchers and numba argument types of the entries; unknown ones are dropped."""
-    from numba.core import types
-
-    namespace = {name: getattr(types, name) for name in dir(types)}
     resolved = []
-    for module, name, signature in entries:
+    for module, name, text in entries:
+        signature = _signature(text)
         try:
             dispatcher = getattr(importlib.import_module(module), name)
-            resolved.append((dispatcher, eval(signature, namespace)))  # noqa: S307 - our own list
-        except Exception:  # noqa: BLE001 - a stale entry only loses its head start
+        except (ImportError, AttributeError):  # a stale entry only loses its head start
             continue
+        if signature is not None:
+            resolved.append((dispatcher, signature))
     return resolved
 
 
