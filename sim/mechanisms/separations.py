@@ -78,7 +78,8 @@ def separations_kernel(
         reservation_wage[i] = max(minimum_wage, reservation_ratio * wage[i])
         # A worker who quits has no claim to the job-loss benefit.
         insured[i] = False
-    p_layoff = np.zeros(filled.shape[0])
+    # Read only where ``shedding`` is set, so set only there (a whole-array fill costs more).
+    p_layoff = np.empty(filled.shape[0])
     shedding = np.zeros(filled.shape[0], dtype=np.bool_)
     for p in range(filled.shape[0]):
         excess = filled[p] - jobs_desired[p]
