@@ -20,6 +20,7 @@ from sim.chunks import (
     flag_is_set,
     flag_words,
     run_in_chunks,
+    sum_in_chunks,
 )
 from sim.rng import mix64
 from sim.state import (
@@ -276,27 +277,23 @@ def aggregate_workers(
         The wage bill of formal jobs (KZT per month, persons), the payroll tax base,
         and the irregular migrants in the labour force (agents).
     """
-    n_chunks = chunk_count(status.shape[0], TABLE_CHUNK_MIN)
-
-    def tables(*shape: int) -> np.ndarray:
-        return np.zeros((n_chunks, *shape))
-
-    c_region_status = tables(*region_status.shape)
-    c_occupation_status = tables(*occupation_status.shape)
-    c_group_status = tables(*group_status.shape)
-    c_region_wage = tables(region_wage.shape[0])
-    c_occupation_wage = tables(occupation_wage.shape[0])
-    c_group_wage = tables(group_wage.shape[0])
-    c_wage_count = tables(GINI_BINS)
-    c_wage_pay = tables(GINI_BINS)
-    c_long_term = tables(group_status.shape[0])
-    c_displaced_long_term = tables(group_status.shape[0])
-    c_displaced_jobless = tables(group_status.shape[0])
-    c_formal_pay = np.zeros(n_chunks)
-    c_irregular = np.zeros(n_chunks, dtype=np.int64)
-    run_in_chunks(
+    totals = (
+        region_status,
+        region_wage,
+        occupation_status,
+        occupation_wage,
+        group_status,
+        group_wage,
+        wage_count,
+        wage_pay,
+        long_term_unemployed,
+        displaced_long_term_unemployed,
+        displaced_jobless,
+    )
+    *sums, formal_pay, irregular = sum_in_chunks(
         _aggregate_workers_chunks,
-        n_chunks,
+        status.shape[0],
+        [(t.shape, np.float64) for t in totals] + [((), np.float64), ((), np.int64)],
         status,
         region,
         occupation,
@@ -312,35 +309,10 @@ def aggregate_workers(
         long_term_months,
         wage.view(np.uint32),
         *_wage_bin_tables(),
-        c_region_status,
-        c_region_wage,
-        c_occupation_status,
-        c_occupation_wage,
-        c_group_status,
-        c_group_wage,
-        c_wage_count,
-        c_wage_pay,
-        c_long_term,
-        c_displaced_long_term,
-        c_displaced_jobless,
-        c_formal_pay,
-        c_irregular,
     )
-    for total, parts in (
-        (region_status, c_region_status),
-        (region_wage, c_region_wage),
-        (occupation_status, c_occupation_status),
-        (occupation_wage, c_occupation_wage),
-        (group_status, c_group_status),
-        (group_wage, c_group_wage),
-        (wage_count, c_wage_count),
-        (wage_pay, c_wage_pay),
-        (long_term_unemployed, c_long_term),
-        (displaced_long_term_unemployed, c_displaced_long_term),
-        (displaced_jobless, c_displaced_jobless),
-    ):
-        total += parts.sum(axis=0)
-    return float(c_formal_pay.sum()), int(c_irregular.sum())
+    for total, part in zip(totals, sums, strict=True):
+        total += part
+    return float(formal_pay), int(irregular)
 
 
 @njit(cache=True, nogil=True)
@@ -421,31 +393,29 @@ def aggregate_posts(
     Posts and firms are added up in parallel over fixed chunks
     (:func:`sim.chunks.run_in_chunks`), the chunks' sums in chunk order.
     """
-    n_chunks = chunk_count(p_region.shape[0], TABLE_CHUNK_MIN)
-    c_region = np.zeros((n_chunks, *region_automation.shape))
-    c_occupation = np.zeros((n_chunks, *occupation_automation.shape))
-    c_adopted = np.zeros((n_chunks, *tech_adopted.shape))
-    run_in_chunks(
+    automated_region, automated_occupation, adopted_jobs = sum_in_chunks(
         _automation_chunks,
-        n_chunks,
+        p_region.shape[0],
+        [(t.shape, np.float64) for t in (region_automation, occupation_automation, tech_adopted)],
         p_region,
         p_occupation,
         jobs_base_initial,
         automated_share,
         adopted,
-        c_region,
-        c_occupation,
-        c_adopted,
     )
-    region_automation += c_region.sum(axis=0)
-    occupation_automation += c_occupation.sum(axis=0)
-    tech_adopted += c_adopted.sum(axis=0)
-    f_chunks = chunk_count(f_region.shape[0], TABLE_CHUNK_MIN)
-    c_adopting = np.zeros((f_chunks, *tech_firms_adopting.shape))
-    c_aware = np.zeros((f_chunks, *tech_firms_aware.shape))
-    run_in_chunks(_adoption_chunks, f_chunks, f_region, f_aware, f_adopted, c_adopting, c_aware)
-    tech_firms_adopting += c_adopting.sum(axis=0)
-    tech_firms_aware += c_aware.sum(axis=0)
+    region_automation += automated_region
+    occupation_automation += automated_occupation
+    tech_adopted += adopted_jobs
+    adopting, aware = sum_in_chunks(
+        _adoption_chunks,
+        f_region.shape[0],
+        [(t.shape, np.float64) for t in (tech_firms_adopting, tech_firms_aware)],
+        f_region,
+        f_aware,
+        f_adopted,
+    )
+    tech_firms_adopting += adopting
+    tech_firms_aware += aware
 
 
 @njit(cache=True)

@@ -12,14 +12,15 @@ Two ways to run chunks in parallel: inside a kernel, numba's ``prange`` over chu
 (:func:`flagged_indices`); from Python, :func:`run_in_chunks`, which hands ranges of
 chunks to a pool of threads, each calling a plain ``nogil`` kernel. The second costs
 no parallel-loop compilation (one to two seconds per ``prange`` kernel on a cold
-cache), so the table sums that mechanisms call from Python use it.
+cache), so the table sums that mechanisms call from Python use it, through
+:func:`sum_in_chunks` (one zeroed table per chunk, added up in chunk order).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -150,3 +151,22 @@ def run_in_chunks(kernel: Callable[..., None], n_chunks: int, *args: Any) -> Non
     kernel(cuts[0], cuts[1], n_chunks, *args)
     for future in futures:
         future.result()
+
+
+def sum_in_chunks(
+    kernel: Callable[..., None],
+    n_items: int,
+    tables: Sequence[tuple[tuple[int, ...], type]],
+    *args: Any,
+) -> list[np.ndarray]:
+    """Tables summed over ``n_items`` agents (or posts) by fixed chunks, in chunk order.
+
+    ``tables`` gives the shape and dtype of each table. Every chunk gets its own zeroed
+    copies, which ``kernel(c_lo, c_hi, n_chunks, *args, *chunk_tables)`` fills (row
+    ``c`` of each for chunk ``c``) through :func:`run_in_chunks`; the chunks' rows are
+    then added up in chunk order. Chunks hold at least ``TABLE_CHUNK_MIN`` items.
+    """
+    n_chunks = chunk_count(n_items, TABLE_CHUNK_MIN)
+    parts = [np.zeros((n_chunks, *shape), dtype=dtype) for shape, dtype in tables]
+    run_in_chunks(kernel, n_chunks, *args, *parts)
+    return [part.sum(axis=0) for part in parts]

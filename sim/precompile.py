@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--claims", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--start", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.processes is not None and args.processes < 1:
+        parser.error(f"--processes={args.processes}: must be a whole number of at least 1")
     if args.claims is not None:
         compile_share(args.claims, args.start, args.list)
     elif args.record:

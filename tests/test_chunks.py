@@ -14,6 +14,7 @@ from sim.chunks import (
     flag_words,
     flagged_indices,
     run_in_chunks,
+    sum_in_chunks,
 )
 
 
@@ -79,3 +80,21 @@ def test_run_in_chunks_gives_every_chunk_once_whatever_the_threads(threads):
     finally:
         numba.set_num_threads(previous)
     np.testing.assert_array_equal(out, np.arange(1, n_chunks + 1))
+
+
+@pytest.mark.parametrize("n", [0, 9, 5 * TABLE_CHUNK_MIN + 7])
+def test_sum_in_chunks_adds_every_chunk_table_once(n):
+    import numba
+
+    @numba.njit(nogil=True)
+    def count(c_lo, c_hi, n_chunks, values, counts, totals):
+        for c in range(c_lo, c_hi):
+            lo, hi = chunk_bounds(values.shape[0], n_chunks, c)
+            for i in range(lo, hi):
+                counts[c, values[i]] += 1
+                totals[c] += values[i]
+
+    values = np.random.default_rng(n).integers(0, 4, n)
+    counts, totals = sum_in_chunks(count, n, [((4,), np.int64), ((), np.int64)], values)
+    np.testing.assert_array_equal(counts, np.bincount(values, minlength=4))
+    assert totals == values.sum() and counts.dtype == np.int64

@@ -5,15 +5,16 @@ import pytest
 
 from sim.mechanisms.demand import desired_jobs_kernel
 from sim.mechanisms.matching import (
+    coarse_bucket_count,
     gather_by_bucket,
-    hire_in_key_order,
+    hire_by_bucket,
     key_bucket,
     matching_kernel,
     neighbour_tables,
 )
 from sim.mechanisms.separations import separations_kernel
 from sim.mechanisms.wages import tightness_kernel, wage_update_kernel
-from sim.rng import stream_key
+from sim.rng import bucket_pass, stream_key
 from sim.state import EMPLOYED, IRREGULAR, REGULAR, UNEMPLOYED
 
 KEY = stream_key(1, "test")
@@ -205,6 +206,16 @@ def _match(w, p, occ_skill, nb, n_regions=1, **kw):
         np.zeros(n_regions * 9),
         np.zeros((n_regions, n_regions), np.int64),
     )
+
+
+def hire_in_key_order(keys, pairs, remaining, n_searchers):
+    """Hiring as the matching kernel does it: keys spread into coarse buckets, then hired."""
+    n = keys.shape[0]
+    n_coarse = coarse_bucket_count(n)
+    coarse_key, coarse_pair = np.empty(n), np.empty(n, np.int64)
+    end = np.empty(n_coarse + 1, np.int64)
+    bucket_pass(keys, pairs, 0, n, 1.0, 0.0, n_coarse, coarse_key, coarse_pair, end)
+    return hire_by_bucket(coarse_key, coarse_pair, end[:n_coarse], remaining, n_searchers)
 
 
 def _serial_dictatorship(keys, pairs, remaining, n_searchers):

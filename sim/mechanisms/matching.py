@@ -434,28 +434,6 @@ def gather_by_bucket(
 
 
 @njit(cache=True)
-def hire_in_key_order(
-    app_key: np.ndarray, app_pair: np.ndarray, remaining: np.ndarray, n_searchers: int
-) -> np.ndarray:
-    """Random serial dictatorship over applications; the hires, in hiring order.
-
-    Applications, each a priority key (uniform in [0, 1)) and a pair ``searcher << 32 |
-    vpost``, are taken in ascending key: one is accepted if its searcher is not hired yet
-    and its post has a vacancy left (``remaining``, by vpost, is used up). The result is
-    that of taking them in the order of ``np.argsort(app_key, kind="stable")`` (equal
-    keys in the order of the applications). The applications are spread into coarse key
-    buckets (:func:`sim.rng.bucket_pass`) and hired from by :func:`hire_by_bucket`.
-    """
-    n = app_key.shape[0]
-    n_coarse = coarse_bucket_count(n)
-    coarse_key = np.empty(n)
-    coarse_pair = np.empty(n, dtype=np.int64)
-    end = np.empty(n_coarse + 1, dtype=np.int64)
-    bucket_pass(app_key, app_pair, 0, n, 1.0, 0.0, n_coarse, coarse_key, coarse_pair, end)
-    return hire_by_bucket(coarse_key, coarse_pair, end[:n_coarse], remaining, n_searchers)
-
-
-@njit(cache=True)
 def hire_by_bucket(
     coarse_key: np.ndarray,
     coarse_pair: np.ndarray,
@@ -472,7 +450,9 @@ def hire_by_bucket(
     into as many fine buckets as applications, then :func:`sim.rng.insertion_sort`),
     and hires in that order. Posts fill early, so little is sorted: linear time,
     mostly in cache. Returns the hires (pairs ``searcher << 32 | vpost``) in hiring
-    order; ``remaining`` is used up.
+    order; ``remaining`` is used up. The hires are those of taking the applications in
+    the order of ``np.argsort(key, kind="stable")``: an application is accepted if its
+    searcher is not hired yet and its post (``vpost``) has a vacancy left.
     """
     n_coarse = end.shape[0]
     hired = np.zeros(n_searchers, dtype=np.bool_)

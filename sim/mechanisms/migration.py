@@ -76,11 +76,9 @@ import numpy as np
 from numba import njit, prange
 
 from sim.chunks import (
-    TABLE_CHUNK_MIN,
     chunk_bounds,
-    chunk_count,
     flagged_indices,
-    run_in_chunks,
+    sum_in_chunks,
 )
 from sim.data import GROUPS
 from sim.mechanisms.matching import Matching, draw_destination, gravity_prior, vacancy_slots
@@ -919,21 +917,18 @@ def filled_jobs_and_pay(
     Summed in parallel over fixed chunks of posts (:func:`sim.chunks.run_in_chunks`),
     added in chunk order.
     """
-    n_chunks = chunk_count(p_region.shape[0], TABLE_CHUNK_MIN)
-    c_jobs = np.zeros((n_chunks, n_regions * _N_MAJOR))
-    c_pay = np.zeros((n_chunks, n_regions * _N_MAJOR))
-    run_in_chunks(
+    n_cells = n_regions * _N_MAJOR
+    jobs, pay = sum_in_chunks(
         _filled_jobs_and_pay_chunks,
-        n_chunks,
+        p_region.shape[0],
+        [((n_cells,), np.float64), ((n_cells,), np.float64)],
         p_region,
         p_occupation,
         p_filled,
         p_wage_offer,
         occ_major,
-        c_jobs,
-        c_pay,
     )
-    return c_jobs.sum(axis=0), c_pay.sum(axis=0)
+    return jobs, pay
 
 
 @njit(cache=True, nogil=True)
@@ -951,10 +946,10 @@ def _labour_force_chunks(
 
 def labour_force_by_region(status: np.ndarray, region: np.ndarray, n_regions: int) -> np.ndarray:
     """Employed and unemployed workers by region (agents), counted in parallel chunks."""
-    n_chunks = chunk_count(status.shape[0], TABLE_CHUNK_MIN)
-    counts = np.zeros((n_chunks, n_regions), dtype=np.int64)
-    run_in_chunks(_labour_force_chunks, n_chunks, status, region, counts)
-    return counts.sum(axis=0)
+    (counts,) = sum_in_chunks(
+        _labour_force_chunks, status.shape[0], [((n_regions,), np.int64)], status, region
+    )
+    return counts
 
 
 @njit(cache=True)

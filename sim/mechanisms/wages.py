@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit, prange
 
-from sim.chunks import TABLE_CHUNK_MIN, chunk_bounds, chunk_count, run_in_chunks
+from sim.chunks import chunk_bounds, sum_in_chunks
 from sim.state import EMPLOYED, UNEMPLOYED
 
 if TYPE_CHECKING:
@@ -95,22 +95,26 @@ def tightness_kernel(
     (:func:`sim.chunks.run_in_chunks`; whole numbers, the same in any order).
     """
     n_cells = n_regions * 9
-    p_chunks = chunk_count(p_filled.shape[0], TABLE_CHUNK_MIN)
-    open_jobs = np.zeros((p_chunks, n_cells), dtype=np.int64)
-    run_in_chunks(
+    (open_jobs,) = sum_in_chunks(
         _open_jobs_chunks,
-        p_chunks,
+        p_filled.shape[0],
+        [((n_cells,), np.int64)],
         p_region,
         p_occupation,
         p_filled,
         p_jobs_desired,
         occ_major,
-        open_jobs,
     )
-    w_chunks = chunk_count(w_status.shape[0], TABLE_CHUNK_MIN)
-    jobless = np.zeros((w_chunks, n_cells), dtype=np.int64)
-    run_in_chunks(_jobless_chunks, w_chunks, w_status, w_region, w_occupation, occ_major, jobless)
-    return open_jobs.sum(axis=0).astype(np.float64), jobless.sum(axis=0).astype(np.float64)
+    (jobless,) = sum_in_chunks(
+        _jobless_chunks,
+        w_status.shape[0],
+        [((n_cells,), np.int64)],
+        w_status,
+        w_region,
+        w_occupation,
+        occ_major,
+    )
+    return open_jobs.astype(np.float64), jobless.astype(np.float64)
 
 
 @njit(cache=True, parallel=True)
